@@ -1,0 +1,87 @@
+"""The library API: each function does one job and returns data. `kg.cli` only parses
+arguments, calls one of these and prints."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import export as _export
+from .errors import InputError
+from .pipeline import BuildReport, build as _build
+from .query import QueryResult, bind_params, display_rows, resolve_query, run_query
+from .store import GraphStore, default_store_path
+from .validate import ValidationReport, validate as _validate
+from .view import ViewData, render_html, view_data, write_view
+
+DEFAULT_INPUT = Path("seeds")
+DEFAULT_OUT = Path("exports")
+
+
+@dataclass
+class BuildOutputs:
+    report: BuildReport
+    turtle: Path
+    html: Path
+    store: Path | None
+
+
+def open_store(path: str | Path | None = None) -> GraphStore:
+    """The existing store at `path` (default: $QDKG_STORE or .qdkg/store), read-only."""
+    return GraphStore.open_existing(path)
+
+
+def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
+          encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False) -> BuildOutputs:
+    """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
+    out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
+    if not paths:
+        if not DEFAULT_INPUT.is_dir():
+            raise InputError("no seeds/ folder here: run kg build in the project folder or name the "
+                             "article files or folders to read (kg build PATH...)")
+        paths = [DEFAULT_INPUT]
+    out_dir = _export.check_writable(out)
+    gs = GraphStore() if in_memory else GraphStore(store if store is not None else default_store_path())
+    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence)
+    ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export(gs, "ttl"))
+    html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+    return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
+
+
+def query(spec: str, *, store: GraphStore | str | Path | None = None, params: dict[str, str] | None = None,
+          stdin_text: str | None = None, labels: bool = True) -> tuple[list[str], list[list[str]]]:
+    """Run a named query, a .rq file or SPARQL text (spec '-' with stdin_text); return the
+    column names and display rows (labels instead of IRIs where known)."""
+    gs = store if isinstance(store, GraphStore) else open_store(store)
+    sparql = bind_params(resolve_query(spec, stdin_text), params or {})
+    result: QueryResult = run_query(gs, sparql)
+    return result.columns, display_rows(result, gs, labels=labels)
+
+
+def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) -> bytes:
+    """The graph serialised in `fmt` (ttl, nt, jsonld, trig)."""
+    gs = store if isinstance(store, GraphStore) else open_store(store)
+    return _export.export(gs, fmt)
+
+
+def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,
+         focus: str | None = None, hops: int = 1, max_nodes: int = 400) -> ViewData:
+    """The data of the interactive graph view, filtered."""
+    gs = store if isinstance(store, GraphStore) else open_store(store)
+    return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes)
+
+
+def view_html(data: ViewData, title: str = "qdkg graph") -> str:
+    return render_html(data, title=title)
+
+
+def load_graph(store: GraphStore | str | Path | None = None) -> Graph:
+    """The whole graph (data + ontology) as an rdflib Graph."""
+    gs = store if isinstance(store, GraphStore) else open_store(store)
+    return gs.to_rdflib()
+
+
+def validate(store: GraphStore | str | Path | None = None) -> ValidationReport:
+    """SHACL validation of the stored data against ontology/shapes.ttl."""
+    return _validate(load_graph(store))

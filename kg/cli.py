@@ -1,0 +1,169 @@
+"""The `kg` command: parses arguments, calls one library function, prints.
+
+Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
+5 store missing or locked, 6 SHACL violations, 130 interrupted."""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .errors import QdkgError, QueryError
+from .export import FORMATS as EXPORT_FORMATS, write_atomic
+from .query import FORMATS as QUERY_FORMATS, format_result, list_queries
+from .store import STORE_ENV
+from .view import write_view
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Map typed errors to one line on stderr and their exit code, never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except QdkgError as exc:
+            _fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; outputs written before the interruption are intact", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qdkg")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), envvar=STORE_ENV,
+              help="Graph store folder (default .qdkg/store, or $QDKG_STORE).")
+@click.pass_context
+def cli(ctx: click.Context, store: Path | None) -> None:
+    """qdkg: build a knowledge graph from Chinese regional-development news, then query it with
+    SPARQL, explore it as an interactive graph, and export it as Turtle.
+
+    Start with `kg build` (reads seeds/), then `kg query --list`."""
+    ctx.obj = {"store": store}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
+              help="Folder for qdkg.ttl and graph.html.")
+@click.option("--encoding", help="Encoding of the input files (default: UTF-8, BOMs honoured).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Drop extracted relations less confident than this.")
+@click.pass_context
+@handle_errors
+def build(ctx, paths, out, encoding, min_confidence):
+    """Build the graph from articles (default: every .txt under seeds/).
+
+    Writes the store, OUT/qdkg.ttl (data + ontology) and OUT/graph.html, then prints a summary."""
+    res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
+                    min_confidence=min_confidence)
+    r = res.report
+    click.echo(f"Read {len(r.files)} file(s): {r.articles} articles, {r.sentences} sentences, "
+               f"{r.characters} characters ({', '.join(sorted(set(r.encodings.values())))}).")
+    click.echo(f"Graph: {r.triples} triples, {sum(r.entities_per_class.values())} entity types "
+               f"over {len(r.resolved.entities)} entities, {sum(r.relations_per_property.values())} relations, "
+               f"{r.amounts} amounts.")
+    click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
+    click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())
+                                             or "none"))
+    click.echo(f"Wrote {res.turtle} and {res.html}" + (f"; store {res.store}" if res.store else "") + ".")
+    click.echo(f"Took {r.seconds:.1f} s.")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for p in params:
+        if "=" not in p:
+            raise QueryError(f"--param takes NAME=VALUE, got {p!r}")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+@cli.command()
+@click.argument("spec", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter, e.g. --param name=海天中心 for the entity query.")
+@click.option("--iris", is_flag=True, help="Show IRIs instead of labels.")
+@click.pass_context
+@handle_errors
+def query(ctx, spec, list_, fmt, params, iris):
+    """Run SPEC against the built graph: a named query (see --list), a .rq file, or - for stdin."""
+    if list_:
+        qs = list_queries()
+        width = max(len(q.name) for q in qs)
+        for q in qs:
+            click.echo(f"{q.name.ljust(width)}  {q.description}")
+        return
+    if not spec:
+        raise QueryError("name a query, a .rq file or - (stdin); kg query --list shows the named queries")
+    stdin_text = sys.stdin.read() if spec == "-" else None
+    columns, rows = api.query(spec, store=ctx.obj["store"], params=_parse_params(params),
+                              stdin_text=stdin_text, labels=not iris)
+    click.echo(format_result(columns, rows, fmt))
+
+
+@cli.command()
+@click.option("-o", "--out", default=Path("exports") / "graph.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page.")
+@click.option("--district", help="Only this district's entities (name in either script).")
+@click.option("--type", "type_", help="Only this class (District, Initiative, Project, Organization, Platform, Park).")
+@click.option("--focus", help="Only the neighbourhood of this entity.")
+@click.option("--hops", type=click.IntRange(0, 10), default=1, show_default=True, help="Radius around --focus.")
+@click.option("--max-nodes", type=click.IntRange(1), default=400, show_default=True,
+              help="Draw at most this many nodes (the best connected).")
+@click.pass_context
+@handle_errors
+def view(ctx, out, district, type_, focus, hops, max_nodes):
+    """Write the interactive graph view (offline HTML) and print its path."""
+    data = api.view(store=ctx.obj["store"], district=district, type=type_, focus=focus, hops=hops,
+                    max_nodes=max_nodes)
+    path = write_view(data, out, title="qdkg graph")
+    click.echo(str(path))
+    click.echo(f"{len(data.nodes)} nodes, {len(data.edges)} edges." + (f" {data.note}" if data.note else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_context
+@handle_errors
+def export(ctx, fmt, output):
+    """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG."""
+    data = api.export(fmt, store=ctx.obj["store"])
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+@cli.command()
+@click.pass_context
+@handle_errors
+def validate(ctx):
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
+    report = api.validate(ctx.obj["store"])
+    click.echo(report.text())
+    report.raise_if_invalid()
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Typed errors. Each carries a one-line message that says what is wrong and how to fix it,
+and an exit code the CLI returns (documented in the README)."""
+
+
+class QdkgError(Exception):
+    """Base of every error qdkg reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(QdkgError):
+    """An input file or folder is missing, empty, binary or not decodable."""
+
+    exit_code = 2
+
+
+class QueryError(QdkgError):
+    """A SPARQL query is malformed, unknown by name, or failed."""
+
+    exit_code = 3
+
+
+class OutputError(QdkgError):
+    """An output file or folder cannot be written."""
+
+    exit_code = 4
+
+
+class StoreError(QdkgError):
+    """The graph store is missing, locked or unreadable."""
+
+    exit_code = 5
+
+
+class ValidationError(QdkgError):
+    """The graph does not conform to the SHACL shapes."""
+
+    exit_code = 6

@@ -1,0 +1,62 @@
+"""Serialisation: the store's graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG
+(one named graph per article), written atomically."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import OutputError
+from .store import GraphStore
+
+FORMATS = {
+    "ttl": (ox.RdfFormat.TURTLE, True),
+    "nt": (ox.RdfFormat.N_TRIPLES, True),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
+    "trig": (ox.RdfFormat.TRIG, False),
+}
+EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
+
+
+def export(store: GraphStore, fmt: str = "ttl") -> bytes:
+    """The whole graph in `fmt` (ttl, nt, jsonld: union of all graphs; trig: with graph names)."""
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    rdf_format, union = FORMATS[fmt]
+    return store.dump(rdf_format, union=union)
+
+
+def check_writable(folder: str | Path) -> Path:
+    """Create `folder` if needed and make sure files can be written in it."""
+    p = Path(folder)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {p}: {exc.strerror}; choose another with --out") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {p}: permission denied; choose another folder with --out")
+    return p
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write to a temporary file beside `path`, then rename it into place: a reader never sees
+    a half-written file and an interrupted write leaves the old file intact."""
+    p = Path(path)
+    check_writable(p.parent if str(p.parent) else ".")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"cannot write {p}: {exc.strerror}; free some space or choose another path") from None
+    return p

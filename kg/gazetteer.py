@@ -1,0 +1,91 @@
+"""Reference data that is true in general: administrative units and their short forms.
+
+Simplified script (the extractor works on OpenCC-Simplified text). Nothing here comes from
+the seed articles' firms, parks or projects; it is the map of Qingdao, Shandong and China.
+"""
+from __future__ import annotations
+
+# Qingdao's county-level units: canonical name -> short forms.
+QINGDAO_DISTRICTS = {
+    "市南区": ("市南",),
+    "市北区": ("市北",),
+    "李沧区": ("李沧",),
+    "崂山区": ("崂山",),
+    "黄岛区": ("黄岛", "西海岸新区", "青岛西海岸新区"),
+    "城阳区": ("城阳",),
+    "即墨区": ("即墨",),
+    "胶州市": ("胶州",),
+    "平度市": ("平度",),
+    "莱西市": ("莱西",),
+}
+
+# Prefecture-level cities of Shandong and their county-level units often named in the news.
+SHANDONG_CITIES = (
+    "济南", "青岛", "淄博", "枣庄", "东营", "烟台", "潍坊", "济宁", "泰安", "威海",
+    "日照", "临沂", "德州", "聊城", "滨州", "菏泽",
+)
+SHANDONG_COUNTIES = (
+    "莱阳", "海阳", "栖霞", "龙口", "招远", "莱州", "蓬莱", "寿光", "诸城", "高密", "青州",
+    "安丘", "昌邑", "荣成", "乳山", "文登", "胶南", "章丘", "邹城", "曲阜", "滕州", "新泰",
+    "肥城", "乐陵", "禹城", "临清", "邹平", "海州",
+)
+PROVINCES = (
+    "山东", "河北", "河南", "山西", "江苏", "浙江", "安徽", "福建", "江西", "湖北", "湖南",
+    "广东", "广西", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "辽宁", "吉林",
+    "黑龙江", "台湾", "内蒙古", "宁夏", "新疆", "西藏",
+)
+MUNICIPALITIES = ("北京", "上海", "天津", "重庆", "香港", "澳门")
+MAJOR_CITIES = (
+    "深圳", "广州", "杭州", "南京", "苏州", "武汉", "成都", "西安", "大连", "沈阳", "厦门",
+    "宁波", "长沙", "郑州", "合肥", "福州", "无锡", "哈尔滨", "长春", "昆明", "南宁", "石家庄",
+)
+# Nicknames that name a city unambiguously in this genre.
+NICKNAMES = {"岛城": "青岛市", "泉城": "济南市"}
+
+
+def _district_table() -> dict[str, str]:
+    """Every surface form -> canonical Simplified name."""
+    table: dict[str, str] = {}
+    for full, shorts in QINGDAO_DISTRICTS.items():
+        table[full] = full
+        for s in shorts:
+            table[s] = full
+    for c in SHANDONG_CITIES + MAJOR_CITIES:
+        table.setdefault(c + "市", c + "市")
+        table.setdefault(c, c + "市")
+    for c in SHANDONG_COUNTIES:
+        table.setdefault(c + "市", c + "市")
+        table.setdefault(c, c + "市")
+    for p in PROVINCES:
+        table[p + "省"] = p + "省"
+        table.setdefault(p, p + "省")
+    for m in MUNICIPALITIES:
+        table[m + "市"] = m + "市"
+        table.setdefault(m, m + "市")
+    for nick, full in NICKNAMES.items():
+        table[nick] = full
+    return table
+
+
+DISTRICT_FORMS = _district_table()
+QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
+ADMIN_SUFFIXES = ("省", "市", "区", "县", "新区", "自治区")
+# "省/市/区" used alone as a modifier means the current province / city / district.
+SELF_PREFIXES = {"省": "山东省", "市": "青岛市"}
+
+
+def canonical_district(form: str) -> str | None:
+    """The canonical name of a known administrative unit, or None."""
+    return DISTRICT_FORMS.get(form)
+
+
+def english_district(name: str) -> str | None:
+    """English name of an administrative unit from its pinyin, e.g. 市南区 -> Shinan District."""
+    from pypinyin import lazy_pinyin
+
+    for suffix, en in (("自治区", "Autonomous Region"), ("新区", "New Area"), ("省", "Province"),
+                       ("市", "City"), ("区", "District"), ("县", "County")):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            return "".join(lazy_pinyin(stem)).capitalize() + " " + en
+    return None

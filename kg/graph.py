@@ -1,0 +1,123 @@
+"""Stage 6: the RDF graph. The only pipeline stage that knows rdflib: it turns resolved
+entities, facts and amounts into triples, one named graph per article (see docs/graph-shape.md)."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from .model import Article, Entity, Resolved
+from .names import slug
+from .vocab import NIF, PROV, QDO, QDR, PREFIXES
+
+Triple = tuple
+
+
+def entity_iri(key: str) -> URIRef:
+    return QDR[slug(key)]
+
+
+def article_iri(article: Article) -> URIRef:
+    return QDR[article.id]
+
+
+def sentence_iri(article_id: str, index: int) -> URIRef:
+    return QDR[f"{article_id}-s{index}"]
+
+
+def _lang_label(text: str, script: str) -> Literal:
+    return Literal(text, lang=script)
+
+
+def _script(article_scripts: dict[str, str], article_id: str) -> str:
+    return article_scripts.get(article_id, "zh-Hans")
+
+
+def article_triples(article: Article, script: str, district_known: bool = True) -> Iterator[Triple]:
+    a = article_iri(article)
+    yield a, RDF.type, QDO.Article
+    yield a, DCTERMS.title, Literal(article.title, lang=script)
+    yield a, DCTERMS.source, Literal(article.source)
+    yield a, QDO.articleNumber, Literal(article.number, datatype=XSD.integer)
+    yield a, QDO.sourceDigest, Literal(article.digest)
+    if article.date:
+        yield a, DCTERMS.date, Literal(article.date, datatype=XSD.date)
+    if article.edition:
+        yield a, QDO.edition, Literal(article.edition)
+    if article.page:
+        yield a, QDO.page, Literal(article.page)
+    if article.district and district_known:
+        yield a, QDO.aboutDistrict, entity_iri(article.district)
+    for s in article.sentences:
+        si = sentence_iri(article.id, s.index)
+        yield si, RDF.type, QDO.Sentence
+        yield si, NIF.anchorOf, Literal(s.text)
+        yield si, NIF.beginIndex, Literal(s.start, datatype=XSD.integer)
+        yield si, NIF.endIndex, Literal(s.end, datatype=XSD.integer)
+        yield si, DCTERMS.isPartOf, a
+        yield si, QDO.sentenceKind, Literal(s.kind)
+
+
+def entity_triples(e: Entity, article_id: str, script: str) -> Iterator[Triple]:
+    iri = entity_iri(e.key)
+    for t in sorted(e.types):
+        yield iri, RDF.type, QDO[t]
+    yield iri, RDFS.label, Literal(e.label_hant, lang="zh-Hant")
+    yield iri, RDFS.label, Literal(e.label_hans, lang="zh-Hans")
+    if e.label_en:
+        yield iri, RDFS.label, Literal(e.label_en, lang="en")
+    if e.label_pinyin:
+        yield iri, RDFS.label, Literal(e.label_pinyin, lang="zh-Latn-pinyin")
+    for alt in sorted(e.alt_labels):
+        yield iri, SKOS.altLabel, Literal(alt, lang=script)
+    for art, sent in e.mentions:
+        if art == article_id:
+            yield iri, QDO.mentionedIn, sentence_iri(art, sent)
+
+
+def statement_iri(*parts) -> URIRef:
+    h = hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return QDR[f"st-{h}"]
+
+
+def article_graph(resolved: Resolved, article: Article, script: str) -> list[Triple]:
+    """All triples that come from one article, deduplicated, in a stable order."""
+    known = article.district in resolved.entities if article.district else False
+    triples: set[Triple] = set(article_triples(article, script, known))
+    involved = {k for k, e in resolved.entities.items() if any(a == article.id for a, _ in e.mentions)}
+    for f in resolved.facts:
+        if f.article != article.id:
+            continue
+        involved |= {f.subject, f.object}
+        s, o, p = entity_iri(f.subject), entity_iri(f.object), QDO[f.predicate]
+        triples.add((s, p, o))
+        st = statement_iri(f.subject, f.predicate, f.object, f.article, f.sentence)
+        triples |= {
+            (st, RDF.type, RDF.Statement), (st, RDF.subject, s), (st, RDF.predicate, p), (st, RDF.object, o),
+            (st, PROV.wasDerivedFrom, sentence_iri(f.article, f.sentence)),
+            (st, QDO.extractedBy, Literal(f.rule)),
+            (st, QDO.confidence, Literal(Decimal(str(round(f.confidence, 2))), datatype=XSD.decimal)),
+        }
+    for am in resolved.amounts:
+        if am.article == article.id:
+            involved.add(am.subject)
+            triples.add((entity_iri(am.subject), QDO[am.predicate], Literal(am.value.normalize().__format__("f"),
+                                                                            datatype=XSD.decimal)))
+    if known:
+        involved.add(article.district)
+    for k in sorted(involved):
+        if k in resolved.entities:
+            triples |= set(entity_triples(resolved.entities[k], article.id, script))
+    return sorted(triples)
+
+
+def to_graph(triples) -> Graph:
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for t in triples:
+        g.add(t)
+    return g

@@ -1,0 +1,173 @@
+"""Where the graph lives between commands: an embedded, persistent Oxigraph store.
+
+Each article's triples sit in a named graph (the article's IRI), the ontology in its own
+graph; queries see the union of all graphs as their default graph. `kg build` and `kg ingest`
+write one transaction per article; `kg query`, `kg view`, `kg export` open it read-only.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+from .vocab import ONTOLOGY_GRAPH, PREFIXES
+
+DEFAULT_STORE = Path(".qdkg") / "store"
+STORE_ENV = "QDKG_STORE"
+_MARKER = "QDKG_STORE"  # a file we write into every store folder we create
+
+
+def default_store_path() -> Path:
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+# ---- term conversion (rdflib <-> pyoxigraph) -------------------------------------------
+
+def to_ox(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def from_ox(term) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value if term.datatype else None
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            dt = None
+        return Literal(term.value, datatype=URIRef(dt) if dt else None)
+    raise TypeError(f"unexpected term {term!r}")
+
+
+class GraphStore:
+    """A qdkg graph: on disk when `path` is given, in memory otherwise."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not (self.path / _MARKER).exists():
+                    raise StoreError(
+                        f"no qdkg graph at {self.path}: run `kg build` first "
+                        f"(or point --store / {STORE_ENV} at an existing store)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                if self.path.exists() and any(self.path.iterdir()) and not (self.path / _MARKER).exists():
+                    raise StoreError(
+                        f"{self.path} exists and is not a qdkg store: choose an empty or new folder with --store")
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+                (self.path / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"cannot open the graph store at {self.path}: {exc.strerror or exc}; "
+                             "is another kg command writing to it? Wait for it or use --store") from None
+
+    @classmethod
+    def open_existing(cls, path: str | Path | None = None) -> "GraphStore":
+        return cls(path if path is not None else default_store_path(), read_only=True)
+
+    # ---- writing ----------------------------------------------------------------------
+    def replace_graph(self, graph_iri: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Replace one named graph with these triples, in one transaction."""
+        g = ox.NamedNode(graph_iri)
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        self._store.extend(quads)
+
+    def set_ontology(self, graph: Graph) -> None:
+        self.replace_graph(str(ONTOLOGY_GRAPH), graph)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        self._store.remove_graph(ox.NamedNode(graph_iri))
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    # ---- reading ----------------------------------------------------------------------
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def count_triples(self) -> int:
+        """Distinct triples across all graphs (what an export contains)."""
+        res = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        return int(res[1][0][0])
+
+    def _run(self, sparql: str, timeout: float | None = None):
+        try:
+            return self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+
+    def select(self, sparql: str) -> tuple[list[str], list[list[Node | None]]]:
+        """Run a SELECT (or ASK) query; return variable names and rows of rdflib terms."""
+        res = self._run(sparql)
+        if isinstance(res, ox.QueryBoolean):
+            return ["ask"], [[Literal(bool(res))]]
+        if isinstance(res, ox.QueryTriples):
+            raise QueryError("this is a CONSTRUCT/DESCRIBE query: use `kg query` with a SELECT or ASK query, "
+                             "or `kg export` for whole-graph output")
+        names = [v.value for v in res.variables]
+        return names, [[from_ox(sol[n]) for n in names] for sol in res]
+
+    def construct(self, sparql: str) -> Graph:
+        res = self._run(sparql)
+        if not isinstance(res, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        g = Graph()
+        for t in res:
+            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+        return g
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        for q in self._store:
+            gn = q.graph_name
+            yield (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),
+                   None if isinstance(gn, ox.DefaultGraph) else from_ox(gn))
+
+    def to_rdflib(self) -> Graph:
+        """The union of all graphs as an rdflib Graph (for library users, pySHACL, tests)."""
+        g = Graph()
+        for prefix, iri in PREFIXES.items():
+            g.bind(prefix, iri)
+        for s, p, o, _ in self.quads():
+            g.add((s, p, o))
+        return g
+
+    def dump(self, fmt: "ox.RdfFormat", *, union: bool = True) -> bytes:
+        """Serialise the store: triples of the union graph, or quads with graph names."""
+        if union:
+            ds = ox.Store()
+            ds.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self._store)
+            return ds.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        return self._store.dump(format=fmt, prefixes=PREFIXES)

@@ -1,0 +1,197 @@
+"""CliRunner tests for every command: exit codes and output."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.query import list_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A store and exports built once from the seeds."""
+    base = tmp_path_factory.mktemp("built")
+    store, out = base / "store", base / "out"
+    res = CliRunner().invoke(cli, ["--store", str(store), "build", str(SEEDS), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return {"store": store, "out": out, "output": res.output}
+
+
+def run(built, *args, input=None):
+    return CliRunner().invoke(cli, ["--store", str(built["store"]), *args], input=input)
+
+
+def test_help_lists_every_command():
+    res = CliRunner().invoke(cli, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("build", "query", "view", "export", "validate"):
+        assert re.search(rf"^\s+{cmd}\s", res.output, re.M), cmd
+
+
+@pytest.mark.parametrize("cmd", ["build", "query", "view", "export", "validate"])
+def test_each_command_has_help(cmd):
+    res = CliRunner().invoke(cli, [cmd, "--help"])
+    assert res.exit_code == 0
+    assert res.output.startswith(f"Usage: cli {cmd}") or res.output.startswith(f"Usage: kg {cmd}")
+
+
+def test_python_dash_m_works():
+    res = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "Usage: kg" in res.stdout
+
+
+def test_build_summary_and_files(built):
+    lines = built["output"].splitlines()
+    assert re.fullmatch(r"Read 1 file\(s\): 4 articles, \d+ sentences, 31456 characters \(utf-8\)\.", lines[0])
+    assert re.fullmatch(r"Graph: \d+ triples, \d+ entity types over \d+ entities, \d+ relations, \d+ amounts\.",
+                        lines[1])
+    assert lines[2].startswith("Entities per class: District ")
+    assert "joinedPark" in lines[3] and "ledBy" in lines[3]
+    assert re.fullmatch(r"Took \d+\.\d s\.", lines[-1])
+    ttl = built["out"] / "qdkg.ttl"
+    assert ttl.stat().st_size > 100_000
+    assert (built["out"] / "graph.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # a second, independent parser reads the export
+    assert len(list(ox.parse(ttl.read_bytes(), format=ox.RdfFormat.TURTLE))) > 5000
+
+
+def test_build_without_seeds_folder_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build"])
+    assert res.exit_code == 2
+    assert res.output == ("Error: no seeds/ folder here: run kg build in the project folder or name the article "
+                          "files or folders to read (kg build PATH...)\n")
+    assert not (tmp_path / "s").exists()
+
+
+def test_build_missing_path(tmp_path):
+    res = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build", str(tmp_path / "nope")])
+    assert res.exit_code == 2
+    assert res.output.count("\n") == 1 and "does not exist" in res.output
+
+
+def test_build_unwritable_out_writes_nothing(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build", str(SEEDS), "--out", str(blocker / "x")])
+    assert res.exit_code == 4
+    assert res.output.startswith("Error: cannot create output folder") and res.output.count("\n") == 1
+    assert not (tmp_path / "s").exists()
+
+
+def test_build_plain_article(tmp_path):
+    art = tmp_path / "plain.txt"
+    art.write_text("青岛科学仪器产业园位于市南区。\n华为等5家企业入驻青岛科学仪器产业园。\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build", str(art), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("Read 1 file(s): 1 articles, 2 sentences,")
+
+
+def test_query_list_names_every_file():
+    res = CliRunner().invoke(cli, ["query", "--list"])
+    assert res.exit_code == 0
+    names = [line.split()[0] for line in res.output.splitlines()]
+    assert names == [q.name for q in list_queries()]
+    assert "firms-in-parks" in names
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_named_query_returns_rows(built, name):
+    res = run(built, "query", name, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.output)) > 0
+
+
+def test_firms_in_parks_table_has_labels_and_sentences(built):
+    res = run(built, "query", "firms-in-parks")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert lines[0].split() == ["firm", "park", "sentence"]
+    assert "qdr:" not in res.output  # labels, not IRIs
+    assert re.fullmatch(r"\(\d+ rows?\)", lines[-1])
+
+
+def test_query_entity_with_param(built):
+    res = run(built, "query", "entity", "--param", "name=市南區", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    assert len(res.output.splitlines()) > 3
+
+
+def test_query_from_stdin(built):
+    res = run(built, "query", "-", "--format", "tsv",
+              input="SELECT (COUNT(*) AS ?n) WHERE { ?a a qdo:Article }")
+    assert res.exit_code == 0
+    assert res.output.splitlines() == ["n", "4"]
+
+
+def test_unknown_query_name_suggests(built):
+    res = run(built, "query", "firms-in-park")
+    assert res.exit_code == 3
+    assert res.output.startswith("Error: unknown query 'firms-in-park': did you mean 'firms-in-parks'?")
+    assert res.output.count("\n") == 1
+
+
+def test_malformed_sparql_is_one_line(built):
+    res = run(built, "query", "-", input="SELEC ?x WHERE { ?x ?p }")
+    assert res.exit_code == 3
+    assert res.output.startswith("Error: ") and res.output.count("\n") == 1
+    assert "Traceback" not in res.output
+
+
+def test_query_without_store(tmp_path):
+    res = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "query", "firms-in-parks"])
+    assert res.exit_code == 5
+    assert "run `kg build` first" in res.output and res.output.count("\n") == 1
+
+
+def test_export_formats(built, tmp_path):
+    for fmt, rdf in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
+        out = tmp_path / f"g.{fmt}"
+        res = run(built, "export", "--format", fmt, "-o", str(out))
+        assert res.exit_code == 0, res.output
+        assert res.output == f"Wrote {out} ({out.stat().st_size} bytes).\n"
+        assert len(list(ox.parse(out.read_bytes(), format=rdf))) > 5000
+    res = run(built, "export", "--format", "trig")
+    assert res.exit_code == 0
+    graphs = {q.graph_name for q in ox.parse(res.stdout_bytes, format=ox.RdfFormat.TRIG)}
+    assert len(graphs) == 5  # four articles and the ontology
+
+
+def test_export_unwritable(built, tmp_path):
+    res = run(built, "export", "-o", str(tmp_path / "missing" / "deeper" / "x.ttl"))
+    assert res.exit_code == 0  # folders are created
+    blocker = tmp_path / "f"
+    blocker.write_text("x")
+    res = run(built, "export", "-o", str(blocker / "x.ttl"))
+    assert res.exit_code == 4 and res.output.count("\n") == 1
+
+
+def test_view_writes_page(built, tmp_path):
+    out = tmp_path / "v.html"
+    res = run(built, "view", "-o", str(out), "--district", "市南")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == str(out)
+    assert re.match(r"\d+ nodes, \d+ edges\.", res.output.splitlines()[1])
+    assert "<script src=" not in out.read_text(encoding="utf-8")
+
+
+def test_view_unknown_district(built, tmp_path):
+    res = run(built, "view", "-o", str(tmp_path / "v.html"), "--district", "火星区")
+    assert res.exit_code == 3 and res.output.count("\n") == 1
+
+
+def test_validate_conforms(built):
+    res = run(built, "validate")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-1] == "0 violation(s), 0 warning(s), 0 info(s): the graph conforms."
