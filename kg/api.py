@@ -7,13 +7,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import export as _export
+from . import serialize as _export
 from .errors import InputError
 from .pipeline import BuildReport, build as _build
-from .query import QueryResult, bind_params, display_rows, resolve_query, run_query
+from .sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
 from .store import GraphStore, default_store_path
-from .validate import ValidationReport, validate as _validate
-from .view import ViewData, render_html, view_data, write_view
+from .shacl import ValidationReport, validate as _validate
+from .graphview import ViewData, render_html, view_data, write_view
 
 DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("exports")

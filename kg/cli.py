@@ -12,10 +12,10 @@ import click
 
 from . import api
 from .errors import QdkgError, QueryError
-from .export import FORMATS as EXPORT_FORMATS, write_atomic
-from .query import FORMATS as QUERY_FORMATS, format_result, list_queries
+from .serialize import FORMATS as EXPORT_FORMATS, write_atomic
+from .sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
 from .store import STORE_ENV
-from .view import write_view
+from .graphview import write_view
 
 
 def _fail(message: str, code: int) -> None:

@@ -16,7 +16,7 @@ from .resolve import resolve
 from .script import detect_script, to_simplified
 from .store import GraphStore
 from .structure import parse
-from .validate import load_ontology
+from .shacl import load_ontology
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.query import list_queries
+from kg.sparql import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS
 
 from kg.model import AMOUNTS, CORE_TYPES, RELATIONS, SUBCLASS_OF
-from kg.validate import load_ontology
+from kg.shacl import load_ontology
 from kg.vocab import QDO, QDO_IRI
 
 ONTOLOGY_TTL = Path(__file__).resolve().parent.parent / "ontology" / "qdkg.ttl"

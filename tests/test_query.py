@@ -1,4 +1,4 @@
-"""kg.query: named queries against a hand-written graph, parameters, errors, output formats."""
+"""kg.sparql: named queries against a hand-written graph, parameters, errors, output formats."""
 from __future__ import annotations
 
 import io
@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.query import (FORMATS, QueryResult, bind_params, display_rows, format_result, list_queries,
+from kg.sparql import (FORMATS, QueryResult, bind_params, display_rows, format_result, list_queries,
                       query_params, resolve_query, run_query)
 from kg.store import GraphStore
 from kg.vocab import PREFIXES, QDR

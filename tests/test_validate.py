@@ -6,9 +6,9 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-import kg.validate as kv
+import kg.shacl as kv
 from kg.errors import ValidationError
-from kg.validate import ValidationReport, Violation, load_ontology, load_shapes, validate
+from kg.shacl import ValidationReport, Violation, load_ontology, load_shapes, validate
 from kg.vocab import NIF, PROV, QDO, QDR
 
 DATA = Path(__file__).resolve().parent / "data" / "validate" / "conforming.ttl"
@@ -204,8 +204,7 @@ def test_shapes_parse_with_pyoxigraph(shapes):
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    store.load(path=str(Path(kv.__file__).resolve().parent.parent / "ontology" / "shapes.ttl"),
-               format=pyoxigraph.RdfFormat.TURTLE)
+    store.load((kv.ontology_dir() / "shapes.ttl").read_bytes(), format=pyoxigraph.RdfFormat.TURTLE)
     assert len(store) == len(shapes) > 100
 
 

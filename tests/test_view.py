@@ -1,4 +1,4 @@
-"""kg.view: view data from a small hand-written graph, filters, the offline page, escaping."""
+"""kg.graphview: view data from a small hand-written graph, filters, the offline page, escaping."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from kg.errors import OutputError, QueryError
 from kg.store import GraphStore
-from kg.view import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
+from kg.graphview import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
 
 FIXTURE = Path(__file__).parent / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"

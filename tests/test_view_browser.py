@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 
 from kg.store import GraphStore
-from kg.view import ViewData, ViewEdge, ViewNode, view_data, write_view
+from kg.graphview import ViewData, ViewEdge, ViewNode, view_data, write_view
 
 pytestmark = pytest.mark.browser
 
