@@ -43,6 +43,16 @@ MAJOR_CITIES = (
 NICKNAMES = {"岛城": "青岛市", "泉城": "济南市"}
 
 
+# National and provincial bodies named by short forms in this genre (general reference data).
+NATIONAL_BODIES = (
+    "国务院", "中共中央", "党中央", "全国人大", "全国政协", "国家发改委", "发改委", "工信部", "商务部", "科技部",
+    "财政部", "教育部", "民政部", "自然资源部", "生态环境部", "交通运输部", "农业农村部", "文旅部", "国资委",
+    "人社部", "海关总署", "税务总局", "市场监管总局", "银保监会", "证监会", "人民银行", "央行", "中国贸促会",
+    "贸促会", "中科院", "中国科学院", "工程院", "社科院", "央视", "新华社", "人民日报", "省委", "省政府", "市委",
+    "市政府", "区委", "区政府", "县委", "县政府", "省委省政府", "市委市政府", "区委区政府",
+)
+
+
 def _district_table() -> dict[str, str]:
     """Every surface form -> canonical Simplified name."""
     table: dict[str, str] = {}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as L
-from .gazetteer import DISTRICT_FORMS, canonical_district
+from .gazetteer import DISTRICT_FORMS, NATIONAL_BODIES, canonical_district
 from .model import Token
 
 PUNCT = set("，,。；;：:！!？?、\n\t ")
@@ -22,6 +22,7 @@ PROPER_POS = {"ns", "nr", "nrt", "nrfg", "nt", "nz", "eng", "j"}
 SUFFIXES = sorted(L.SUFFIX_TYPES, key=len, reverse=True)
 SUFFIX_RE = re.compile("|".join(re.escape(s) for s in SUFFIXES))
 MAX_NAME = 32
+SUFFIX_END_RE = re.compile("(" + "|".join(re.escape(x) for x in SUFFIXES if len(x) >= 2) + ")$")
 DISTRICT_RE = re.compile("|".join(sorted((re.escape(f) for f in DISTRICT_FORMS), key=len, reverse=True)))
 # a city followed by one of its districts / counties: 上海黄浦区, 烟台莱阳市
 COMPOSITE_DISTRICT_RE = re.compile(r"(北京|上海|天津|重庆|广州|深圳|济南|青岛|烟台|潍坊|威海)([\u4e00-\u9fff]{2,3}[区县])")
@@ -50,20 +51,23 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return len(tokens) - 1
 
 
+NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "nrfg", "i"}
+STOP_POS = {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "f", "q", "y", "e", "o", "zg", "d", "ad"}
+
+
 def _walk_left(s: str, tokens: list[Token], first: int) -> int:
-    """Index of the first token of a name whose last modifier token is `first`-1."""
+    """Index of the first token of a name whose head starts at token `first`.
+
+    Walks left over nominal tokens; stops at punctuation, function words, adverbs, counts and
+    verbs, except verbs that often sit inside names (NAME_VERBS) when a noun precedes them
+    (招商|促进|中心, 试验基地|建设|推进中心). Balanced brackets and quotes are taken whole."""
     i = first - 1
-    depth_stack: list[str] = []
     while i >= 0:
         t = tokens[i]
         w = t.word
-        if depth_stack:
-            if w == depth_stack[-1]:
-                depth_stack.pop()
-            i -= 1
-            continue
+        if tokens[first].start - t.start > MAX_NAME:
+            break
         if w in CLOSE_OPEN:
-            # include a balanced bracket or quote group: （青岛）, “双招双引”
             open_ch = CLOSE_OPEN[w]
             j = i - 1
             while j >= 0 and tokens[j].word != open_ch and tokens[j].word not in PUNCT:
@@ -72,15 +76,33 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
                 break
             i = j - 1
             continue
-        if w in PUNCT or w in L.GOVERNING_VERBS or w in OPEN_CLOSE:
+        if w in PUNCT or w in OPEN_CLOSE:
             break
-        if t.pos in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "r", "t", "f", "q", "y", "e", "o", "zg"}:
+        if w in DISTRICT_FORMS:
+            i -= 1
+            continue
+        prev = tokens[i - 1] if i > 0 else None
+        if w in L.NAME_VERBS:
+            if prev is not None and prev.pos in NOMINAL_POS and prev.word not in L.GOVERNING_VERBS \
+                    and prev.word not in DISTRICT_FORMS and prev.pos not in ("ns", "nr", "nt") \
+                    and not SUFFIX_END_RE.search(prev.word):
+                i -= 1
+                continue
+            if t.pos in NOMINAL_POS and w not in L.GOVERNING_VERBS:
+                i -= 1
+                continue
             break
-        if t.pos == "m" and not _numeric_name_part(tokens, i):
+        if w in L.GOVERNING_VERBS:
             break
-        if t.pos in {"d", "ad"} and len(w) == 1:
+        if t.pos == "m":
+            if _numeric_name_part(tokens, i):
+                i -= 1
+                continue
             break
-        if tokens[first].start - t.start > MAX_NAME:
+        if t.pos == "a" and len(w) > 1 and not (i + 1 <= first and tokens[i + 1].pos in NOMINAL_POS
+                                                 and prev is not None and (prev.pos in NOMINAL_POS or prev.pos == "m")):
+            break
+        if t.pos in STOP_POS or t.pos.startswith("v"):
             break
         if t.pos == "x" and w not in "—-·+&":
             break
@@ -108,16 +130,30 @@ def _trim_generic_left(s: str, tokens: list[Token], a: int, b: int) -> int:
     return a
 
 
-def _is_generic(modifier_tokens: list[Token], suffix: str) -> bool:
+def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
+    """A name marker: quotes or brackets, digits or Latin letters, a numeral series (七大, 十大),
+    a place at the start, or a proper-noun token."""
+    name = re.sub(r"^(\d+|[一二三四五六七八九十两几多]+)(余|多)?(项|个|家|批|条|类|大类|种|所)", "", name)
+    if re.search(r"[“”《》（）()A-Za-z0-9]", name) or re.match(r"^[一二三四五六七八九十两双]+大", name):
+        return True
+    if any(name.startswith(f) for f in DISTRICT_FORMS if len(f) >= 2) or name[:1] in "省市区县":
+        return True
+    return any(t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS for t in modifier_tokens)
+
+
+def _is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
+    """True when the modifier carries no name: 重点项目, 服务平台, 工作机制, 电商产业园."""
     words = [t.word for t in modifier_tokens if t.word not in "“”（）()—-·"]
-    if not words:
+    if not words or all(w in L.GENERIC_WORDS for w in words):
         return True
     text = "".join(words)
-    if all(w in L.GENERIC_WORDS for w in words):
-        return True
-    proper = any(t.pos in PROPER_POS or re.search(r"[A-Za-z0-9]", t.word) for t in modifier_tokens)
-    if suffix in L.BROAD_SUFFIXES and len(text) <= 2 and not proper:
-        return True
+    marked = _has_marker(name, modifier_tokens)
+    if name.endswith(L.STRONG_INITIATIVE_SUFFIXES) and len(text) >= 4:
+        return False
+    if suffix in L.MARKER_SUFFIXES:
+        return not marked
+    if suffix in L.BROAD_SUFFIXES and len(text) <= 3:
+        return not marked
     return False
 
 
@@ -145,25 +181,29 @@ def suffix_spans(s: str, tokens: list[Token]) -> list[Span]:
         q = re.match(r"^[（(][^（）()，,。]{1,8}[）)]", rest)
         if q and not re.match(r"^[（(](以下简称|简称)", rest):
             stop = end + q.end()
+        latin = re.match(r"^[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])", rest)
+        if latin and stop == end:
+            stop = end + latin.end()
         modifier = [t for t in tokens if start <= t.start and t.end <= m.start()]
+        if tokens[first].start < m.start():
+            # the head token is longer than the suffix (科学仪器|产业园 → 产业园 inside 科学仪器产业园?)
+            modifier = modifier + [Token(word=s[tokens[first].start:m.start()], pos=tokens[first].pos,
+                                         start=tokens[first].start, end=m.start())]
         if start >= m.start() and tokens[first].start == m.start():
             continue  # bare suffix
-        if start < m.start() and _is_generic(modifier or [tokens[first]], suffix) and tokens[first].start == m.start():
+        if _is_generic(s[start:stop], modifier, suffix):
             continue
-        if tokens[first].start < m.start() and not modifier:
-            # head word longer than the suffix (科学仪器|产业园 is fine; 内部 is not a name)
-            head = tokens[first].word
-            if len(head) - len(suffix) < 2 and suffix in L.BROAD_SUFFIXES:
-                continue
         types = _suffix_types(s[start:stop], suffix)
         out.append(Span(start, stop, types, "suffix", 0.75))
     # single-character government suffixes inside one token: 商务部, 教育厅, 税务局
-    for t in tokens:
+    for i, t in enumerate(tokens):
+        prev = tokens[i - 1].word if i else ""
         if len(t.word) >= 3 and t.word[-1] in L.ORG_CHAR_SUFFIX and t.word not in L.NOT_ORG_WORDS \
-                and t.pos in {"n", "nt", "nz", "j"}:
-            out.append(Span(t.start, t.end, (L.ORG_CHAR_SUFFIX[t.word[-1]],), "suffix-char", 0.7))
-        elif t.pos == "nt" and len(t.word) >= 3:
-            out.append(Span(t.start, t.end, ("Organization",), "pos-nt", 0.7))
+                and (t.pos == "nt" or prev in ("省", "市", "区", "县", "国家") or prev in DISTRICT_FORMS):
+            a = t.start - len(prev) if prev in ("省", "市", "区", "县", "国家") or prev in DISTRICT_FORMS else t.start
+            out.append(Span(a, t.end, (L.ORG_CHAR_SUFFIX[t.word[-1]],), "suffix-char", 0.7))
+        elif t.pos == "nt" and len(t.word) >= 4 and t.word not in L.GENERIC_WORDS:
+            out.append(Span(t.start, t.end, ("Organization",), "pos-nt", 0.65))
     return out
 
 
@@ -181,13 +221,25 @@ def _suffix_types(name: str, suffix: str) -> tuple[str, ...]:
 def district_spans(s: str) -> list[Span]:
     out = []
     for m in COMPOSITE_DISTRICT_RE.finditer(s):
+        if m.group(2)[:-1] in ("主城", "老城", "城", "市", "新城", "中心城", "市辖", "城市"):
+            continue
         out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group()))
     for m in DISTRICT_RE.finditer(s):
         form = m.group()
-        # "市南" inside "城市南部" or "青岛" inside "青岛市" handled by longest-match regex; skip
-        # short forms glued to a following CJK name char that makes another word (e.g. 平度假)
+        nxt = s[m.end():m.end() + 1]
+        if nxt and nxt in "路街道巷湾港口岸山河湖村镇里桥" and DISTRICT_FORMS[form] != form:
+            continue  # 黄岛路, 青岛湾: a street or place named after the district
         out.append(Span(m.start(), m.end(), ("District",), "gazetteer", 0.95, canonical=canonical_district(form)))
     return out
+
+
+NATIONAL_RE = re.compile("|".join(sorted((re.escape(x) for x in NATIONAL_BODIES), key=len, reverse=True)))
+
+
+def body_spans(s: str) -> list[Span]:
+    """Well-known national and provincial bodies (国务院, 工信部, 省委, 央视 ...)."""
+    return [Span(m.start(), m.end(), ("GovernmentBody",), "gazetteer-body", 0.85) for m in NATIONAL_RE.finditer(s)
+            if not (m.group() in ("省委", "市委", "区委", "县委") and s[m.end():m.end() + 1] in "书记常委")]
 
 
 def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
@@ -210,14 +262,21 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
             # the quoted name plus its head noun: “标准地”改革, “五个一”调度
             out.append(Span(a, b + len(head), _suffix_types(inner + head, head) if head in L.SUFFIX_TYPES
                             else ("Initiative",), "quote-head", 0.8))
-            out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-inner", 0.5))
+            continue
+        parts = _split_list(inner, m.start(1)) if "、" in inner else []
+        part_suffixes = [next((x for x in SUFFIXES if s[a:b].endswith(x) and b - a > len(x) + 1), None)
+                         for a, b in parts]
+        if parts and all(part_suffixes):
+            for (part_a, part_b), suffix in zip(parts, part_suffixes):
+                out.append(Span(part_a, part_b, _suffix_types(s[part_a:part_b], suffix), "quote-list", 0.75))
             continue
         suffix = next((x for x in SUFFIXES if inner.endswith(x) and len(inner) > len(x) + 1), None)
         if suffix:
             out.append(Span(m.start(1), m.end(1), _suffix_types(inner, suffix), "quote-suffix", 0.85))
-        elif numeric and len(inner) <= 12:
-            for part_a, part_b in _split_list(inner, m.start(1)):
-                out.append(Span(part_a, part_b, ("Initiative",), "quote-numeric", 0.75))
+        elif re.search(r"[^一二三四五六七八九十]年$", inner) and len(inner) >= 4:
+            out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-campaign-year", 0.75))
+        elif numeric and 3 <= len(inner) <= 16:
+            out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-numeric", 0.75))
         elif governed and 2 <= len(inner) <= 12:
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-governed", 0.6))
     return out
@@ -235,39 +294,72 @@ def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
     return parts
 
 
+LIST_RE = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十百两几多]+)?(?:余|多)?(?P<cl>家|个|项|座|只|场|所|批)?"
+                     r"(?P<mid>[\u4e00-\u9fff]{0,8}?)(?P<head>" + "|".join(sorted(L.LIST_HEADS, key=len, reverse=True))
+                     + r"|[\u4e00-\u9fff](?=[，,。；;、]|$))")
+
+
+def name_like(piece_tokens: list[Token]) -> bool:
+    """A bare name (no type suffix): not made only of common words. 华为, 思路迪医药, 上海航运 pass;
+    财政, 自然资源, 新能源 do not."""
+    from .segment import word_frequency
+
+    words = [t for t in piece_tokens if t.word.strip("“”")]
+    if not words:
+        return False
+    if any(t.word in DISTRICT_FORMS for t in words) and len(words) == 1:
+        return False
+    for t in words:
+        if t.word in L.GENERIC_WORDS:
+            continue
+        if t.pos in PROPER_POS or re.search(r"[A-Za-z0-9]", t.word):
+            return True
+        if word_frequency(t.word) < 1500:
+            return True
+    return False
+
+
 def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
     """Members of coordinated lists closed by 等(+N+classifier)+head: 'A、B等16家企业'."""
     out: list[Span] = []
-    for m in re.finditer(r"等(\d+|[一二三四五六七八九十百两几多]+)?(余)?(家|个|项|座|只|场|所)?([\u4e00-\u9fff]{0,6}?)"
-                         r"(企业|公司|总部|机构|集团|单位|高校|院校|银行|部门|智库|基金|项目|楼宇|工程|活动|场馆|门店|"
-                         r"品牌|店|民宿|景区|平台|园区|基地|载体|政策|措施|演出|节会|赛事|论坛)", s):
-        classifier, head = m.group(3), m.group(5)
-        typ = L.LIST_HEADS.get(head, "Organization")
-        if classifier == L.ORG_CLASSIFIER and typ in ("Project",):
+    for m in LIST_RE.finditer(s):
+        classifier, head = m.group("cl"), m.group("head")
+        if head in L.LIST_HEADS:
+            typ = L.LIST_HEADS[head]
+        elif classifier == L.ORG_CLASSIFIER:
             typ = "Organization"
-        # the list runs back from 等 to the start of the clause
+        else:
+            continue
+        if classifier == L.ORG_CLASSIFIER and typ == "Project":
+            typ = "Organization"
         clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
         chunk = s[clause_start:m.start()]
         if "、" not in chunk and "“" not in chunk:
             continue
         pos = clause_start
-        pieces = re.split(r"(、|和|及|与)", chunk)
         offs = []
-        for piece in pieces:
-            if piece in ("、", "和", "及", "与"):
-                pos += len(piece)
-                continue
-            offs.append((pos, pos + len(piece)))
+        for piece in re.split(r"(、|和|及|与)", chunk):
+            if piece not in ("、", "和", "及", "与"):
+                offs.append((pos, pos + len(piece)))
             pos += len(piece)
         for k, (a, b) in enumerate(offs):
             if k == 0:
                 a = _strip_governor(s, tokens, a, b)
-            piece = s[a:b].strip("“”")
-            if not (2 <= len(piece) <= 20) or re.search(r"[，,。的]", piece):
-                continue
-            if s[a] == "“" and s[b - 1] == "”":
+            if b - a >= 2 and s[a] == "“" and s[b - 1] == "”":
                 a, b = a + 1, b - 1
-            out.append(Span(a, b, (typ,), "list-member", 0.6))
+            piece = s[a:b]
+            if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece):
+                continue
+            toks = [t for t in tokens if a <= t.start and t.end <= b]
+            if known_suffix := next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None):
+                types = _suffix_types(piece, known_suffix)
+                if _is_generic(piece, toks, known_suffix):
+                    continue
+            elif not name_like(toks):
+                continue
+            else:
+                types = (typ,)
+            out.append(Span(a, b, types, "list-member", 0.6))
     return out
 
 
@@ -282,22 +374,36 @@ def _strip_governor(s: str, tokens: list[Token], a: int, b: int) -> int:
 
 
 def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
-    """Bare names in trigger frames: 引进X / X落户 / 与X合作 (X a noun run with a proper noun)."""
+    """Bare names in trigger frames: 引进X / 与X合作 / 联合X, and a clause-initial X in 'X与Y合作'."""
     out: list[Span] = []
     for i, t in enumerate(tokens):
         if t.word in ("引进", "引入", "与", "联合", "携手") and i + 1 < len(tokens):
             j = i + 1
-            while j < len(tokens) and tokens[j].pos in PROPER_POS | {"n", "nz"} and tokens[j].word not in L.GOVERNING_VERBS:
+            while j < len(tokens) and tokens[j].pos in PROPER_POS | {"n", "nz", "vn"} \
+                    and tokens[j].word not in L.GOVERNING_VERBS:
                 j += 1
             run = tokens[i + 1:j]
-            if run and any(x.pos in PROPER_POS for x in run) and 2 <= tokens[j - 1].end - run[0].start <= 12:
+            if run and 2 <= tokens[j - 1].end - run[0].start <= 12 and name_like(run) \
+                    and (j >= len(tokens) or tokens[j].word in PUNCT or tokens[j].word in L.PARTNER_CUES
+                         or tokens[j].word in ("等", "在", "合作", "签约", "共建", "开展")):
                 out.append(Span(run[0].start, tokens[j - 1].end, ("Organization",), f"trigger-{t.word}", 0.5))
+        if t.word in ("与", "和", "同") and i > 0:
+            k = i - 1
+            while k >= 0 and tokens[k].pos in PROPER_POS | {"n", "nz", "vn"} and tokens[k].word not in PUNCT:
+                k -= 1
+            run = tokens[k + 1:i]
+            clause_initial = k < 0 or tokens[k].word in PUNCT
+            rest = s[t.end:t.end + 30]
+            if run and clause_initial and name_like(run) and any(c in rest for c in L.PARTNER_CUES) \
+                    and 2 <= tokens[i - 1].end - run[0].start <= 10:
+                out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))
     return out
 
 
 def find_spans(s: str, tokens: list[Token]) -> list[Span]:
     """All entity spans of a Simplified sentence, overlaps resolved."""
     spans = district_spans(s)
+    spans += body_spans(s)
     spans += bracket_spans(s, tokens)
     spans += suffix_spans(s, tokens)
     spans += list_spans(s, tokens, spans)
@@ -306,8 +412,8 @@ def find_spans(s: str, tokens: list[Token]) -> list[Span]:
 
 
 _RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,
-              "suffix-char": 6, "pos-nt": 5, "quote-numeric": 7, "quote-governed": 5, "title-other": 5,
-              "gazetteer": 4, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
+              "suffix-char": 6, "pos-nt": 5, "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "quote-governed": 5, "title-other": 5,
+              "gazetteer": 4, "gazetteer-body": 6, "trigger-subject": 2, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
               "trigger-引入": 2, "trigger-携手": 2, "quote-inner": 1}
 
 
@@ -335,9 +441,7 @@ def resolve_overlaps(s: str, spans: list[Span]) -> list[Span]:
         inside = [k for k in kept if k.start <= sp.start and sp.end <= k.end]
         if crossing:
             continue
-        if inside and (sp.rule in ("gazetteer", "list-member") or sp.rule.startswith("trigger")):
-            continue
-        if inside and sp.rule == "suffix" and not any(k.rule.startswith(("quote", "title")) for k in inside):
+        if inside:
             continue
         kept.append(sp)
     return sorted(kept, key=lambda x: (x.start, x.end))

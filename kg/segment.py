@@ -34,3 +34,8 @@ def tokens(simplified: str, offset: int = 0) -> list[Token]:
         out.append(Token(word=w, pos=flag, start=offset + pos, end=offset + pos + len(w)))
         pos += len(w)
     return out
+
+
+def word_frequency(word: str) -> int:
+    """jieba's dictionary count of a word (0 when unknown): a cheap 'is this a common word' test."""
+    return tagger().tokenizer.FREQ.get(word, 0) if hasattr(tagger(), "tokenizer") else 0

@@ -190,6 +190,8 @@ def test_resource_lookup_falls_back_to_source_tree(monkeypatch):
     monkeypatch.setattr(kv.importlib.resources, "files", missing)
     folder = kv.ontology_dir()
     assert folder == Path(kv.__file__).resolve().parent.parent / "ontology"
+    if not (Path(kv.__file__).resolve().parent.parent / "pyproject.toml").is_file():
+        pytest.skip("kg is installed outside the source tree: the fallback folder does not exist there")
     assert (folder / "qdkg.ttl").is_file() and (folder / "shapes.ttl").is_file()
 
 
