@@ -45,7 +45,7 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
         if sent.paragraph != ctx.paragraph:
             ctx.paragraph, ctx.last_park = sent.paragraph, None
         result.mentions.extend(mentions)
-        if sent.kind in ("paragraph", "caption"):
+        if sent.kind in ("paragraph", "caption", "heading", "headline"):
             result.relations.extend(sentence_relations(s, mentions, sent.start, sent.index, ctx))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index))
     return result

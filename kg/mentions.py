@@ -51,7 +51,9 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return len(tokens) - 1
 
 
-NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "nrfg", "i"}
+NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "i", "zg"}
+AMBIGUOUS_VERBS = {"建设", "推进", "发展", "改革", "规划", "服务", "管理"}
+TIME_RE = re.compile(r"(年|月|日|今年|去年|明年|目前|近年来|当前|以来|期间|时期|上半年|下半年)$")
 STOP_POS = {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "f", "q", "y", "e", "o", "zg", "d", "ad"}
 
 
@@ -83,17 +85,26 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
             continue
         prev = tokens[i - 1] if i > 0 else None
         if w in L.NAME_VERBS:
-            if prev is not None and prev.pos in NOMINAL_POS and prev.word not in L.GOVERNING_VERBS \
-                    and prev.word not in DISTRICT_FORMS and prev.pos not in ("ns", "nr", "nt") \
-                    and not SUFFIX_END_RE.search(prev.word):
-                i -= 1
-                continue
-            if t.pos in NOMINAL_POS and w not in L.GOVERNING_VERBS:
+            prev_ok = prev is not None and prev.word not in L.GOVERNING_VERBS and prev.word not in PUNCT and (
+                prev.pos in NOMINAL_POS or prev.word in L.NAME_VERBS or _unknown_word(prev))
+            if prev_ok and w in AMBIGUOUS_VERBS and (prev.word in DISTRICT_FORMS or prev.pos in ("ns", "nr", "nt")
+                                                     or SUFFIX_END_RE.search(prev.word)):
+                prev_ok = False  # 青岛建设…, 开发区建设…: the verb governs what follows
+            if prev_ok or (t.pos in NOMINAL_POS and w not in L.GOVERNING_VERBS):
                 i -= 1
                 continue
             break
         if w in L.GOVERNING_VERBS:
             break
+        if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
+            i -= 1  # 青年, 少年: jieba tags some nouns as time words
+            continue
+        if _unknown_word(t) and len(w) >= 2:
+            i -= 1  # a word the dictionary does not know (found by the HMM) is name material
+            continue
+        if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
+            i -= 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
+            continue
         if t.pos == "m":
             if _numeric_name_part(tokens, i):
                 i -= 1
@@ -102,12 +113,18 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
         if t.pos == "a" and len(w) > 1 and not (i + 1 <= first and tokens[i + 1].pos in NOMINAL_POS
                                                  and prev is not None and (prev.pos in NOMINAL_POS or prev.pos == "m")):
             break
-        if t.pos in STOP_POS or t.pos.startswith("v"):
+        if t.pos in STOP_POS or (t.pos.startswith("v") and t.pos not in NOMINAL_POS):
             break
-        if t.pos == "x" and w not in "—-·+&":
-            break
+        if t.pos == "x" and (w not in "—-·+&" or (prev is not None and prev.word == w)):
+            break  # a doubled dash (——) introduces an apposition, not part of a name
         i -= 1
     return i + 1
+
+
+def _unknown_word(t: Token) -> bool:
+    from .segment import word_frequency
+
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,}", t.word)) and word_frequency(t.word) == 0
 
 
 def _numeric_name_part(tokens: list[Token], i: int) -> bool:
@@ -116,6 +133,8 @@ def _numeric_name_part(tokens: list[Token], i: int) -> bool:
     nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
     if re.fullmatch(r"[一二三四五六七八九十百两]+大", w):
         return True
+    if re.fullmatch(r"[一二三四五六七八九十]+路", w) and i > 0 and tokens[i - 1].pos in NOMINAL_POS:
+        return True  # 莱芜一路小学
     if nxt in ("号", "期", "号院", "号楼") or w.endswith(("号", "期")):
         return True
     if re.fullmatch(r"[A-Za-z0-9\-+]+", w) and i > 0 and tokens[i - 1].pos not in {"m", "x", "q"}:
@@ -141,12 +160,22 @@ def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
     return any(t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS for t in modifier_tokens)
 
 
+ORG_BODY_SUFFIXES = {"中心", "领导小组", "办公室", "委员会", "工作专班", "专班", "服务中心"}
+
+
 def _is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
     """True when the modifier carries no name: 重点项目, 服务平台, 工作机制, 电商产业园."""
     words = [t.word for t in modifier_tokens if t.word not in "“”（）()—-·"]
-    if not words or all(w in L.GENERIC_WORDS for w in words):
+    if not words:
         return True
     text = "".join(words)
+    if re.match(r"^(国家|全国|全省)", name) and len(text) >= 6:
+        return False  # 国家重点研发计划, 全国海洋科普教育基地
+    if suffix in ORG_BODY_SUFFIXES and re.match(r"^[省市区县]", name) and len(text) >= 4 \
+            and not re.match(r"^[省市区县]级", name):
+        return False  # 区企业服务中心, 区招商委办公室
+    if all(w in L.GENERIC_WORDS for w in words):
+        return True
     marked = _has_marker(name, modifier_tokens)
     if name.endswith(L.STRONG_INITIATIVE_SUFFIXES) and len(text) >= 4:
         return False
@@ -400,6 +429,20 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
     return out
 
 
+ORG_PREFIX_RE = re.compile(r"^(.{2,12}?(集团|有限公司|股份公司|公司|控股))(?=.{3,})")
+
+
+def nested_org_spans(spans: list[Span], s: str) -> list[Span]:
+    """A firm named at the start of a park or project name: 言鼎集团|莱西医疗产业园."""
+    out = []
+    for sp in spans:
+        if sp.rule == "suffix" and set(sp.types) & {"Park", "Project"}:
+            m = ORG_PREFIX_RE.match(s[sp.start:sp.end])
+            if m:
+                out.append(Span(sp.start, sp.start + m.end(1), ("Company",), "nested-org", 0.7))
+    return out
+
+
 def find_spans(s: str, tokens: list[Token]) -> list[Span]:
     """All entity spans of a Simplified sentence, overlaps resolved."""
     spans = district_spans(s)
@@ -408,7 +451,8 @@ def find_spans(s: str, tokens: list[Token]) -> list[Span]:
     spans += suffix_spans(s, tokens)
     spans += list_spans(s, tokens, spans)
     spans += trigger_spans(s, tokens)
-    return resolve_overlaps(s, spans)
+    kept = resolve_overlaps(s, spans)
+    return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
 
 
 _RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,

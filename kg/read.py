@@ -39,11 +39,13 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     """Decode bytes to text; return (text, encoding used). BOMs are honoured and dropped."""
     if not data.strip():
         raise InputError(f"{name} is empty: give a file with article text")
-    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith(
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")) \
+        if encoding and _known(encoding) else False
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not wide and not data.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
         raise InputError(f"{name} is a binary file, not text: give a UTF-8 .txt article")
     if encoding:
-        enc = encoding
+        enc = "utf-8-sig" if _known(encoding) and codecs.lookup(encoding).name == "utf-8" else encoding
     elif data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -61,6 +63,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     if not text.strip():
         raise InputError(f"{name} has only white space: give a file with article text")
     return text, ("utf-8" if enc == "utf-8-sig" else enc)
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+        return True
+    except LookupError:
+        return False
 
 
 def read_source(path: str | Path, encoding: str | None = None) -> Source:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import lexicon as L
-from .gazetteer import QINGDAO_DISTRICTS, canonical_district
+from .gazetteer import DISTRICT_FORMS, canonical_district
 from .model import AmountMention, Mention, RelationMention
 
 CLAUSE_RE = re.compile(r"[，,；;：:]")
@@ -18,8 +18,12 @@ PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产
 AMOUNT_RE = re.compile(
     r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积)"
     r"(?:约|达|近|超过|超|逾|为|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|亩|平方公里)")
-LOCAL_PREFIXES = sorted({f for full, shorts in QINGDAO_DISTRICTS.items() for f in (full,) + shorts}, key=len,
-                        reverse=True)
+BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
+LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2),
+                        key=len, reverse=True)
+FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
+LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
+           "揭牌", "成立", "组建", "设立", "吸引", "招引")
 HOSTED = {"Project", "Park", "Platform"}
 LEADABLE = {"Initiative", "Project", "Park", "Platform"}
 MEMBER = {"Organization", "Project"}
@@ -90,7 +94,7 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
         if types[id(m)] & (HOSTED | {"Organization"}):
             key = m.key
             for form in LOCAL_PREFIXES:
-                if key.startswith(form) and len(key) - len(form) >= 3:
+                if key.startswith(form) and len(key) - len(form) >= 2 and "District" not in types[id(m)]:
                     d = Mention(text=form, key=canonical_district(form), start=m.start, end=m.start + len(form),
                                 types=("District",), sentence=sent_index, rule="name-prefix", confidence=0.9)
                     _rel(out, m, "locatedIn", d, sent_index, "locatedIn-name-prefix", 0.85)
@@ -104,7 +108,7 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
         ca, cb = clauses[ci]
         before = s[ca:p]
         after = s[pos[id(m)] + (m.end - m.start):cb]
-        lead = next((v for v in L.LEAD_VERBS if v in before[-12:]), None)
+        lead = next((v for v in L.LEAD_VERBS if v in before), None)
         built = next((v for v in L.BUILD_VERBS if after.startswith(v) or after[:6].find(v) >= 0), None)
         local_subject = None
         for other in mentions:
@@ -117,6 +121,40 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                 _rel(out, m, "ledBy", leader, sent_index, f"ledBy-verb-{lead}", 0.6 if local_subject else 0.55)
         if (lead or built) and t & HOSTED and implied_is_district and local_subject is None:
             _rel(out, m, "locatedIn", implied, sent_index, f"locatedIn-article-{lead or built}", 0.5)
+
+    # 2b. locatedIn by article context: what a district article names as built, opened, landed or
+    # hosted is in that district, unless its name places it elsewhere (国家…, 上海…) or it is a body
+    if ctx.district is not None and implied_is_district and implied is ctx.district:
+        for m in entities:
+            t = types[id(m)]
+            if "Initiative" in t or (FOREIGN_START.match(m.key) and "青岛" not in m.key):
+                continue
+            if any(m.key.startswith(f) for f in LOCAL_PREFIXES if canonical_district(f) != ctx.district.key):
+                continue
+            ca, cb = clauses[_clause_of(clauses, pos[id(m)])]
+            landing = any(v in s[ca:cb] for v in LANDING)
+            org_ok = "Organization" in t and landing and not (set(m.types) & {"GovernmentBody", "University",
+                                                                             "ResearchInstitute", "Association"})
+            if (t & {"Project", "Park"}) or org_ok or "School" in m.types:
+                _rel(out, m, "locatedIn", ctx.district, sent_index, "locatedIn-article-context", 0.45)
+
+    # 2c. attribution: a body right before quoted initiatives (市委“项目落地年”“十大改革突破行动”)
+    for i, m in enumerate(mentions):
+        if "GovernmentBody" in m.types or "District" in types[id(m)]:
+            end = m.end
+            for nxt in mentions[i + 1:]:
+                gap = s[end - sent_start:nxt.start - sent_start]
+                if gap.strip("“”《》 ") or "Initiative" not in types[id(nxt)]:
+                    break
+                _rel(out, nxt, "ledBy", m, sent_index, "ledBy-attribution", 0.6)
+                end = nxt.end
+
+    # 2d. a firm named at the start of a park or project's name builds it (言鼎集团莱西医疗产业园)
+    for m in entities:
+        for o in mentions:
+            if o is not m and o.start == m.start and o.end < m.end and "Organization" in types[id(o)] \
+                    and types[id(m)] & LEADABLE:
+                _rel(out, m, "ledBy", o, sent_index, "ledBy-name-prefix", 0.7)
 
     # 3. joinedPark: a member and a park around a settle/introduce trigger
     trig = [mt for mt in re.finditer("|".join(L.JOIN_TRIGGERS), s)]
@@ -158,11 +196,13 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                 left = prev[-1]
         for pm in partners:
             _rel(out, left, "partner", pm, sent_index, f"partner-{mt.group()}", 0.55)
-            # what they build together is led by the partner too
-            for m in entities:
-                if pos[id(m)] > pos[id(pm)] and types[id(m)] & LEADABLE and \
-                        any(v in s[pos[id(pm)]:pos[id(m)]] for v in L.LEAD_VERBS):
-                    _rel(out, m, "ledBy", pm, sent_index, "ledBy-partner", 0.5)
+            # what they build together is led by the partner too: 与A、B等合力打造C (same clause)
+            ci = _clause_of(clauses, pos[id(pm)])
+            ca, cb = clauses[ci]
+            after = [m for m in entities if pos[id(pm)] < pos[id(m)] <= cb and m not in partners]
+            if after and types[id(after[0])] & LEADABLE and \
+                    any(v in s[pos[id(partners[-1])]:pos[id(after[0])]] for v in L.LEAD_VERBS):
+                _rel(out, after[0], "ledBy", pm, sent_index, "ledBy-partner", 0.5)
 
     # 5. operatedBy: 由X运营 / X负责运营
     for mt in re.finditer(r"由([^，,。；]{2,30}?)(负责)?(运营|运维|管理运营)", s):

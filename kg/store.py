@@ -165,9 +165,17 @@ class GraphStore:
         return g
 
     def dump(self, fmt: "ox.RdfFormat", *, union: bool = True) -> bytes:
-        """Serialise the store: triples of the union graph, or quads with graph names."""
+        """Serialise the store: triples of the union graph, or quads with graph names.
+
+        The output is byte-identical for the same content: blank nodes (the ontology's OWL lists)
+        get canonical labels (RDFC-1.0) and statements are written in sorted order."""
         if union:
-            ds = ox.Store()
-            ds.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self._store)
-            return ds.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-        return self._store.dump(format=fmt, prefixes=PREFIXES)
+            ds = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self._store)
+        else:
+            ds = ox.Dataset(self._store)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        ordered = sorted(ds, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        if union:
+            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in ordered), format=fmt,
+                                prefixes=PREFIXES)
+        return ox.serialize(ordered, format=fmt, prefixes=PREFIXES)

@@ -70,6 +70,13 @@ def split_sentences(text: str, start: int) -> list[tuple[int, int, str]]:
     return result
 
 
+def _first_sentence(text: str, limit: int = 60) -> str:
+    """The first sentence of a paragraph, as a title for an article without a headline."""
+    parts = split_sentences(text, 0)
+    first = parts[0][2] if parts else text
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
 def _district_of(title_lines: list[str], first_text: str) -> str | None:
     """The district an article is about: 'X:' in the headline, else the commonest local district."""
     for line in title_lines:
@@ -128,7 +135,8 @@ def _article(source: Source, number: int, edition: re.Match | None, lines) -> Ar
     paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
     title = next((h for h in headlines if re.search(r"^[^:：]{2,6}[:：]", h)), None)
     if title is None:
-        title = max(headlines, key=len) if headlines else (paragraphs[0][:30] if paragraphs else source.name)
+        title = max(headlines, key=len) if headlines else (_first_sentence(paragraphs[0]) if paragraphs
+                                                           else source.name)
     date = page = paper = None
     if edition:
         date = f"{int(edition['y']):04d}-{int(edition['m']):02d}-{int(edition['d']):02d}"
