@@ -418,7 +418,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
                 out.append(Span(run[0].start, tokens[j - 1].end, ("Organization",), f"trigger-{t.word}", 0.5))
         if t.word in ("与", "和", "同") and i > 0:
             k = i - 1
-            while k >= 0 and tokens[k].pos in PROPER_POS | {"n", "nz", "vn"} and tokens[k].word not in PUNCT:
+            while k >= 0 and tokens[k].pos in PROPER_POS | {"n", "nz"} and tokens[k].word not in PUNCT:
                 k -= 1
             run = tokens[k + 1:i]
             clause_initial = k < 0 or tokens[k].word in PUNCT

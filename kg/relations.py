@@ -14,6 +14,8 @@ from .gazetteer import DISTRICT_FORMS, canonical_district
 from .model import AmountMention, Mention, RelationMention
 
 CLAUSE_RE = re.compile(r"[，,；;：:]")
+PARTNER_CONJ_RE = re.compile(r"(会同|联合|携手|与|(?<![会共一相])同(?![时步比样期等一类]))")
+SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入)")
 PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产业园内|该产业园)")
 AMOUNT_RE = re.compile(
     r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积)"
@@ -156,53 +158,63 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                     and types[id(m)] & LEADABLE:
                 _rel(out, m, "ledBy", o, sent_index, "ledBy-name-prefix", 0.7)
 
-    # 3. joinedPark: a member and a park around a settle/introduce trigger
-    trig = [mt for mt in re.finditer("|".join(L.JOIN_TRIGGERS), s)]
-    if trig:
-        parks = [m for m in entities if "Park" in types[id(m)]]
-        if not parks and PARK_COREF_RE.search(s) and ctx.last_park is not None:
-            parks = [ctx.last_park]
-            pos[id(ctx.last_park)] = PARK_COREF_RE.search(s).start()
-        for m in entities:
-            t = types[id(m)]
-            if not (t & MEMBER) or "Park" in t and not (t & {"Organization"}):
-                continue
-            if not parks:
-                break
-            p = pos[id(m)]
-            near = min((pk for pk in parks if pk is not m and pk.key not in m.key),
-                       key=lambda pk: abs(pos[id(pk)] - p), default=None)
-            if near is None:
-                continue
-            lo, hi = sorted((p, pos[id(near)]))
-            tri_between = any(lo - 6 <= mt.start() <= hi + 12 + (m.end - m.start) for mt in trig)
-            if tri_between:
-                _rel(out, m, "joinedPark", near, sent_index, "joinedPark-trigger", 0.6)
+    # 3. joinedPark: X落户/入驻/进驻P; P…X等N个项目落地; P…入驻X
+    parks = [m for m in entities if "Park" in types[id(m)]]
+    coref = PARK_COREF_RE.search(s)
+    if not parks and coref and ctx.last_park is not None:
+        parks = [ctx.last_park]
+        pos[id(ctx.last_park)] = coref.start()
+    for mt in SETTLE_RE.finditer(s):
+        t0, t1 = mt.start(), mt.end()
+        ca, cb = clauses[_clause_of(clauses, t0)]
+        members = [m for m in entities if types[id(m)] & MEMBER and "Park" not in types[id(m)]
+                   and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
+        direct = [pk for pk in parks if 0 <= pos[id(pk)] - t1 <= 3]
+        earlier = [pk for pk in parks if pos[id(pk)] < t0 and not any(pos[id(x)] > pos[id(pk)] and x in direct
+                                                                      for x in parks)]
+        if direct:  # X落户P
+            for m in members:
+                if ca <= pos[id(m)] < t0:
+                    _rel(out, m, "joinedPark", direct[0], sent_index, "joinedPark-settle", 0.7)
+        elif earlier:  # P…, X等N个项目落地 / P…入驻X
+            park = earlier[-1]
+            for m in members:
+                p = pos[id(m)]
+                if (ca <= p < t0 or t1 <= p <= t1 + 3) and p > pos[id(park)]:
+                    _rel(out, m, "joinedPark", park, sent_index, "joinedPark-settle-back", 0.55)
 
-    # 4. partner: 与X签约 / 联合X / X与Y共建
-    for mt in re.finditer(r"(与|同|联合|携手|和)", s):
-        tail = s[mt.end():]
-        cue_at = min((tail.find(c) for c in L.PARTNER_CUES if tail.find(c) >= 0), default=-1)
-        if mt.group() in ("与", "同", "和") and (cue_at < 0 or cue_at > 30):
+    # 4. partner: 与X(、Y)签约/合作/共建; 联合X(、Y)…; X与Y合作
+    for mt in PARTNER_CONJ_RE.finditer(s):
+        ci = _clause_of(clauses, mt.start())
+        ca, cb = clauses[ci]
+        if ci + 1 < len(clauses) and mt.group() in ("与", "同", "会同"):
+            cb = clauses[min(ci + 1, len(clauses) - 1)][1]  # 与A、B等机构建立密切合作 may cross a comma
+        tail = s[mt.end():cb]
+        cue = min((tail.find(c) for c in L.PARTNER_CUES + ("建立", "签订", "在") if tail.find(c) > 0), default=-1)
+        if mt.group() in ("与", "同", "会同") and not any(c in tail for c in L.PARTNER_CUES + ("签订", "协作", "联动")):
             continue
-        span_end = mt.end() + (cue_at if cue_at >= 0 else 30)
-        partners = [m for m in mentions if mt.end() <= pos[id(m)] < span_end
-                    and types[id(m)] & {"Organization", "District"}]
-        left = subject or ctx.district
-        if mt.group() in ("与", "同", "和"):
-            prev = [m for m in mentions if pos[id(m)] < mt.start() and types[id(m)] & {"Organization", "District"}
-                    and _clause_of(clauses, pos[id(m)]) == _clause_of(clauses, mt.start())]
-            if prev:
-                left = prev[-1]
+        lead_at = min((tail.find(v) for v in L.LEAD_VERBS if tail.find(v) > 0), default=len(tail))
+        limit = mt.end() + min(x for x in (cue if cue > 0 else len(tail), lead_at, len(tail)))
+        partners = [m for m in mentions if mt.end() <= pos[id(m)] < limit and types[id(m)] & {"Organization", "District"}]
+        if not partners:
+            continue
+        head = s[ca:mt.start()]
+        left_m = [m for m in mentions if ca <= pos[id(m)] and pos[id(m)] + (m.end - m.start) >= mt.start() - 1
+                  and pos[id(m)] < mt.start() and types[id(m)] & {"Organization", "District"}]
+        if left_m:
+            left = left_m[-1]
+        elif not re.search(r"[\u4e00-\u9fff]", head) or any(head.endswith(v) for v in L.GOVERNING_VERBS) \
+                or head.endswith(("层面", "已经", "还", "并", "同时")):
+            left = subject or ctx.district
+        else:
+            continue  # an unrecognised name stands before 与: do not guess
         for pm in partners:
-            _rel(out, left, "partner", pm, sent_index, f"partner-{mt.group()}", 0.55)
-            # what they build together is led by the partner too: 与A、B等合力打造C (same clause)
-            ci = _clause_of(clauses, pos[id(pm)])
-            ca, cb = clauses[ci]
-            after = [m for m in entities if pos[id(pm)] < pos[id(m)] <= cb and m not in partners]
-            if after and types[id(after[0])] & LEADABLE and \
-                    any(v in s[pos[id(partners[-1])]:pos[id(after[0])]] for v in L.LEAD_VERBS):
-                _rel(out, after[0], "ledBy", pm, sent_index, "ledBy-partner", 0.5)
+            _rel(out, left, "partner", pm, sent_index, f"partner-{mt.group()}", 0.6)
+        # what they build together is led by the partners too: 与A、B等合力打造C (same clause)
+        after = [m for m in entities if pos[id(m)] >= limit and pos[id(m)] <= clauses[ci][1] and m not in partners]
+        if after and types[id(after[0])] & LEADABLE and any(v in s[limit:pos[id(after[0])]] for v in L.LEAD_VERBS):
+            for pm in partners:
+                _rel(out, after[0], "ledBy", pm, sent_index, "ledBy-partner", 0.55)
 
     # 5. operatedBy: 由X运营 / X负责运营
     for mt in re.finditer(r"由([^，,。；]{2,30}?)(负责)?(运营|运维|管理运营)", s):
@@ -213,16 +225,43 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                 _rel(out, targets[-1], "operatedBy", o, sent_index, "operatedBy-you", 0.6)
 
     # 6. partOf: 以X为核心区的Y / Y下设的X
-    for mt in re.finditer(r"以([^，,。；]{2,30}?)为(核心区|核心|主体|龙头|载体)", s):
+    for mt in re.finditer(r"以([^，,。；]{2,40}?)(为|定)(核心区|核心|主体|龙头|载体|目标|功能|支撑)", s):
         inner = [m for m in entities if mt.start(1) <= pos[id(m)] < mt.end(1)]
         outer = [m for m in entities if pos[id(m)] > mt.end() and types[id(m)] & {"Park", "Project", "Initiative"}]
-        if inner and outer:
-            _rel(out, inner[0], "partOf", outer[0], sent_index, "partOf-core", 0.55)
+        outer = outer or [m for m in entities if pos[id(m)] < mt.start() and "Park" in types[id(m)]][-1:]
+        for x in inner:
+            if outer and x is not outer[0]:
+                _rel(out, x, "partOf", outer[0], sent_index, "partOf-core", 0.55)
     for mt in re.finditer(r"下设的?", s):
         before = [m for m in entities if pos[id(m)] < mt.start()]
         after = [m for m in entities if pos[id(m)] >= mt.end()]
         if before and after:
             _rel(out, after[0], "partOf", before[-1], sent_index, "partOf-xiashe", 0.6)
+
+    # 6b. 将X纳入Y
+    for mt in re.finditer(r"将([^，,。；]{2,40}?)纳入", s):
+        inner = [m for m in entities if mt.start(1) <= pos[id(m)] < mt.end(1)]
+        outer = [m for m in entities if pos[id(m)] >= mt.end() and pos[id(m)] - mt.end() <= 3]
+        for x in inner[:1]:
+            for y in outer[:1]:
+                _rel(out, x, "partOf", y, sent_index, "partOf-naru", 0.6)
+    # 6c. NAME(A、B、C)HEAD: the parts of an enumerated name
+    for m in entities:
+        text = s[pos[id(m)]:pos[id(m)] + (m.end - m.start)]
+        par = re.search(r"[（(]([^（）()]+、[^（）()]+)[）)]", text)
+        if par:
+            for o in mentions:
+                if o is not m and pos[id(m)] + par.start(1) <= pos[id(o)] < pos[id(m)] + par.end(1):
+                    _rel(out, o, "partOf", m, sent_index, "partOf-enumerated", 0.6)
+    # 6d. a sub-plan named after another initiative's quoted core: 功能区“标准地”出让试点实施方案 → “标准地”改革
+    for m in entities:
+        for o in entities:
+            if o is m or "Initiative" not in types[id(o)]:
+                continue
+            core_name = re.search(r"“([^”]{2,8})”", o.text)
+            if core_name and core_name.group(1) in m.text and o.key not in m.key and m.key not in o.key \
+                    and types[id(m)] & {"Initiative", "Project"}:
+                _rel(out, m, "partOf", o, sent_index, "partOf-quoted-core", 0.5)
 
     # remember the last park for coreference
     for m in entities:
@@ -250,17 +289,18 @@ def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_inde
                 "areaM2" if "面积" in kind or kind == "占地" else "totalInvestmentCNY")
         cand = [m for m in mentions if core(m.types) & ({"Project", "Park"} if prop != "registeredCapitalCNY"
                                                             else {"Organization"})]
-        # 总投资X亿元的Y: Y follows right after 的
         after = s[mt.end():]
+        if re.match(r"^(元)?的?(\d+|[一二三四五六七八九十百千两几多]+)(余|多)?(个|家|项|座|批|类)", after):
+            continue  # 总投资1436亿元的177个重大项目: the amount of a count of unnamed things
         follow = None
-        if after.startswith("的") or after.startswith("元的"):
-            follow = next((m for m in cand if 0 <= pos[id(m)] - mt.end() <= 14), None)
+        if after.startswith("的"):
+            # 总投资X亿元的Y: Y right after 的 is the thing invested in, whatever it was typed
+            follow = next((m for m in mentions if 0 <= pos[id(m)] - mt.end() <= 3 and "District" not in core(m.types)),
+                          None)
         if follow is None:
             ci = _clause_of(clauses, mt.start())
             same = [m for m in cand if _clause_of(clauses, pos[id(m)]) in (ci, ci - 1) and pos[id(m)] < mt.start()]
             follow = same[-1] if same else None
-        if follow is None:
-            follow = next((m for m in cand if 0 <= pos[id(m)] - mt.end() <= 20), None)
         if follow is not None:
             out.append(AmountMention(subject=follow, predicate=prop, value=value, sentence=sent_index,
                                      text=mt.group(), rule=f"amount-{kind}"))

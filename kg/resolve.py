@@ -93,6 +93,7 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
             implied(s, art, a.sentence)
             amounts.append(AmountFact(s, a.predicate, a.value, art, a.sentence, a.text, a.rule, a.confidence))
 
+    invested = {a.subject for a in amounts if a.predicate in ("totalInvestmentCNY", "areaM2")}
     entities: dict[str, Entity] = {}
     for k, forms in surface.items():
         votes = type_votes[k]
@@ -100,6 +101,8 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
         types = {t for t, v in votes.items() if v >= top - 0.2}
         if "District" in types:
             types = {"District"} if canonical_district(k) else types
+        if k in invested and not {core_type(t) for t in types} & {"Project", "Park"}:
+            types.add("Project")  # what has a total investment is a project
         script = scripts[k].most_common(1)[0][0]
         full_forms = [f for f in forms if to_simplified(f).replace("“", "").replace("”", "") and len(f) >= len(k) - 2]
         label = _label(k, forms, script)
