@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from . import serialize as _export
 from .errors import InputError
-from .pipeline import BuildReport, build as _build
+from .pipeline import BuildReport, build as _build, ingest as _ingest, list_articles, remove as _remove
 from .sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
 from .store import GraphStore, default_store_path
 from .shacl import ValidationReport, validate as _validate
@@ -33,7 +33,8 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
-          encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False) -> BuildOutputs:
+          encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False,
+          jobs: int = 1) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
     if not paths:
@@ -43,10 +44,39 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
         paths = [DEFAULT_INPUT]
     out_dir = _export.check_writable(out)
     gs = GraphStore() if in_memory else GraphStore(store if store is not None else default_store_path())
-    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence)
+    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs)
+    return _outputs(gs, report, out_dir, in_memory)
+
+
+def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
+           min_confidence: float = 0.0, jobs: int = 1) -> BuildOutputs:
+    """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
+    out/qdkg.ttl and out/graph.html."""
+    if not paths:
+        raise InputError("name the article files or folders to add (kg ingest PATH...)")
+    out_dir = _export.check_writable(out)
+    gs = GraphStore(store if store is not None else default_store_path())
+    report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs)
+    return _outputs(gs, report, out_dir, False)
+
+
+def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
     ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
+
+
+def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
+    """The articles in the graph (id, source, number, title, date, page, district, sentences)."""
+    gs = store if isinstance(store, GraphStore) else open_store(store)
+    return list_articles(gs)
+
+
+def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
+    """Remove articles (by id or source file name) from the graph; returns the removed ids."""
+    path = store if store is not None else default_store_path()
+    GraphStore.open_existing(path)  # fails clearly when there is no store yet
+    return _remove(GraphStore(path), names)
 
 
 def query(spec: str, *, store: GraphStore | str | Path | None = None, params: dict[str, str] | None = None,

@@ -51,32 +51,81 @@ def cli(ctx: click.Context, store: Path | None) -> None:
     ctx.obj = {"store": store}
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
-              help="Folder for qdkg.ttl and graph.html.")
-@click.option("--encoding", help="Encoding of the input files (default: UTF-8, BOMs honoured).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Drop extracted relations less confident than this.")
-@click.pass_context
-@handle_errors
-def build(ctx, paths, out, encoding, min_confidence):
-    """Build the graph from articles (default: every .txt under seeds/).
+def _input_options(fn):
+    """Options shared by build and ingest."""
+    for option in reversed((
+        click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
+                     help="Folder for qdkg.ttl and graph.html."),
+        click.option("--encoding", help="Encoding of the input files (default: UTF-8, BOMs honoured)."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Drop extracted relations less confident than this."),
+        click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Extract articles in this many processes (same output as 1)."),
+    )):
+        fn = option(fn)
+    return fn
 
-    Writes the store, OUT/qdkg.ttl (data + ontology) and OUT/graph.html, then prints a summary."""
-    res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
-                    min_confidence=min_confidence)
+
+def _print_summary(res, verb: str) -> None:
     r = res.report
-    click.echo(f"Read {len(r.files)} file(s): {r.articles} articles, {r.sentences} sentences, "
-               f"{r.characters} characters ({', '.join(sorted(set(r.encodings.values())))}).")
-    click.echo(f"Graph: {r.triples} triples, {sum(r.entities_per_class.values())} entity types "
-               f"over {len(r.resolved.entities)} entities, {sum(r.relations_per_property.values())} relations, "
+    click.echo(f"{verb} {len(r.files)} file(s): {r.added} articles, {r.characters} characters "
+               f"({', '.join(sorted(set(r.encodings.values()))) or '-'}).")
+    click.echo(f"Graph: {r.articles} articles, {r.sentences} sentences, {r.triples} triples, "
+               f"{len(r.resolved.entities)} entities, {sum(r.relations_per_property.values())} relations, "
                f"{r.amounts} amounts.")
     click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
     click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())
                                              or "none"))
     click.echo(f"Wrote {res.turtle} and {res.html}" + (f"; store {res.store}" if res.store else "") + ".")
     click.echo(f"Took {r.seconds:.1f} s.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_input_options
+@click.pass_context
+@handle_errors
+def build(ctx, paths, out, encoding, min_confidence, jobs):
+    """Build the graph from articles (default: every .txt under seeds/).
+
+    Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
+    then prints a summary."""
+    res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
+                    min_confidence=min_confidence, jobs=jobs)
+    _print_summary(res, "Read")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_input_options
+@click.pass_context
+@handle_errors
+def ingest(ctx, paths, out, encoding, min_confidence, jobs):
+    """Add articles to the existing graph (re-ingesting a file changes nothing)."""
+    res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
+                     min_confidence=min_confidence, jobs=jobs)
+    _print_summary(res, "Ingested")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def articles(ctx, fmt):
+    """List the articles in the graph."""
+    rows = api.articles(store=ctx.obj["store"])
+    cols = ["id", "source", "number", "date", "page", "district", "sentences", "title"]
+    click.echo(format_result(cols, [[str(r[c]) for c in cols] for r in rows], fmt))
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+@click.pass_context
+@handle_errors
+def remove(ctx, names):
+    """Remove articles from the graph, by id (see `kg articles`) or source file name."""
+    removed = api.remove(list(names), store=ctx.obj["store"])
+    click.echo(f"Removed {len(removed)} article(s): {', '.join(removed)}.")
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:

@@ -1,29 +1,36 @@
 """The pipeline: read -> structure -> segment/extract -> resolve -> graph -> store.
 
-`build()` and `ingest()` return a BuildReport (data, not text); the CLI prints it."""
+`build()`, `ingest()` and `remove()` return data (a BuildReport, removed ids); the CLI prints.
+Extraction results are cached per article beside the store (kg.persist), so adding or removing
+articles re-resolves the whole collection: `ingest` of B after `build` of A gives the same
+graph as `build` of A and B together."""
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from .errors import InputError
 from .extract import extract_article
 from .graph import article_graph, article_iri
-from .model import Resolved, core_type
+from .model import Extraction, Resolved, Source, core_type
 from .read import find_inputs, read_source
 from .resolve import resolve
 from .script import detect_script, to_simplified
+from .shacl import load_ontology
 from .store import GraphStore
 from .structure import parse
-from .shacl import load_ontology
+from .vocab import ONTOLOGY_GRAPH
 
 
 @dataclass
 class BuildReport:
     files: list[str] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)
-    articles: int = 0
+    added: int = 0  # articles read in this run
+    articles: int = 0  # articles in the graph
     sentences: int = 0
     characters: int = 0
     triples: int = 0
@@ -34,42 +41,67 @@ class BuildReport:
     resolved: Resolved | None = None
 
 
-def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0):
-    """Read, parse, extract and resolve every article under `paths` (no store involved)."""
-    files = find_inputs(paths)
-    sources = [read_source(f, encoding) for f in files]
-    extractions, scripts = [], {}
-    for src in sources:
-        simplified = to_simplified(src.text)
-        script = detect_script(src.text)
-        for article in parse(src):
-            scripts[article.id] = script
-            extractions.append(extract_article(article, src.text, simplified))
-    resolved = resolve(extractions, scripts)
+def extract_source(src: Source) -> list[tuple[Extraction, str]]:
+    """Parse one decoded file into articles and extract each (runs in worker processes)."""
+    simplified = to_simplified(src.text)
+    script = detect_script(src.text)
+    return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
+
+
+def extract_sources(sources: list[Source], jobs: int = 1) -> list[tuple[Extraction, str]]:
+    """Extract every source, in input order; `jobs` > 1 uses worker processes (same output)."""
+    if jobs <= 1 or len(sources) < 2:
+        results = [extract_source(s) for s in sources]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(extract_source, sources, chunksize=max(1, len(sources) // (jobs * 4))))
+    return [item for per_source in results for item in per_source]
+
+
+def _ordered(items: list[tuple[Extraction, str]]) -> list[tuple[Extraction, str]]:
+    return sorted(items, key=lambda x: (x[0].article.source, x[0].article.number, x[0].article.id))
+
+
+def resolve_all(items: list[tuple[Extraction, str]], min_confidence: float = 0.0) -> Resolved:
+    items = _ordered(items)
+    resolved = resolve([ex for ex, _ in items], {ex.article.id: sc for ex, sc in items})
     if min_confidence > 0:
         resolved.facts = [f for f in resolved.facts if f.confidence >= min_confidence]
         resolved.amounts = [a for a in resolved.amounts if a.confidence >= min_confidence]
-    return sources, resolved, scripts
+    return resolved
 
 
-def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0) -> BuildReport:
-    """Build the graph of the articles under `paths` into `store`, replacing what it held."""
-    t0 = time.perf_counter()
-    sources, resolved, scripts = extract_paths(paths, encoding=encoding, min_confidence=min_confidence)
-    store.clear()
-    store.set_ontology(load_ontology())
+def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0, jobs: int = 1):
+    """Read, parse, extract and resolve every article under `paths` (no store involved)."""
+    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    items = extract_sources(sources, jobs)
+    resolved = resolve_all(items, min_confidence)
+    return sources, resolved, {ex.article.id: sc for ex, sc in items}
+
+
+def _write(store: GraphStore, min_confidence: float) -> Resolved:
+    """Re-resolve every cached article and rewrite the store's article graphs."""
+    items = store.cache.all()
+    resolved = resolve_all(items, min_confidence)
+    scripts = {ex.article.id: sc for ex, sc in items}
+    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH)}
+    for g in store.graphs():
+        if g not in keep:
+            store.remove_graph(g)
     for article in resolved.articles:
         store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id]))
     store.flush()
+    return resolved
+
+
+def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: float) -> BuildReport:
     report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources})
+    report.added = sum(1 for a in resolved.articles if a.source in {s.name for s in sources})
     report.articles = len(resolved.articles)
     report.sentences = sum(len(a.sentences) for a in resolved.articles)
     report.characters = sum(len(s.text) for s in sources)
     report.triples = store.count_triples()
-    per_class = Counter()
-    for e in resolved.entities.values():
-        for t in {core_type(t) for t in e.types}:
-            per_class[t] += 1
+    per_class = Counter(t for e in resolved.entities.values() for t in {core_type(x) for x in e.types})
     report.entities_per_class = dict(sorted(per_class.items()))
     distinct = {(f.subject, f.predicate, f.object) for f in resolved.facts}
     report.relations_per_property = dict(sorted(Counter(p for _, p, _ in distinct).items()))
@@ -77,3 +109,61 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     report.resolved = resolved
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+          jobs: int = 1) -> BuildReport:
+    """Build the graph of the articles under `paths` into `store`, replacing what it held."""
+    t0 = time.perf_counter()
+    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    items = extract_sources(sources, jobs)
+    store.clear()
+    store.cache.clear()
+    store.set_ontology(load_ontology())
+    for ex, script in items:
+        store.cache.put(ex, script)
+    return _report(store, _write(store, min_confidence), sources, t0)
+
+
+def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+           jobs: int = 1) -> BuildReport:
+    """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
+    nothing; ingesting an edited file replaces the articles that came from it before."""
+    t0 = time.perf_counter()
+    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    items = extract_sources(sources, jobs)
+    if not store.graphs():
+        store.set_ontology(load_ontology())
+    names = {s.name: s.digest for s in sources}
+    for old in store.cache.ids():
+        ex, _ = store.cache.get(old)
+        if ex.article.source in names and ex.article.digest != names[ex.article.source]:
+            store.cache.remove(old)
+    for ex, script in items:
+        store.cache.put(ex, script)
+    return _report(store, _write(store, min_confidence), sources, t0)
+
+
+def list_articles(store: GraphStore) -> list[dict]:
+    """The articles in the graph: id, source file, number, title, date, page, sentences."""
+    out = []
+    for ex, _ in store.cache.all():
+        a = ex.article
+        out.append({"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
+                    "page": a.page or "", "district": a.district or "", "sentences": len(a.sentences)})
+    return out
+
+
+def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) -> list[str]:
+    """Remove articles by id or by source file name; returns the removed ids."""
+    known = list_articles(store)
+    wanted = {os.path.basename(n) if n.endswith(".txt") else n for n in names}
+    ids = [i["id"] for i in known if i["id"] in wanted or i["source"] in wanted]
+    missing = [n for n in wanted if not any(n in (i["id"], i["source"]) for i in known)]
+    if missing:
+        raise InputError(f"no article with id or source {missing[0]!r} in the graph: "
+                         "`kg articles` lists what is there")
+    for i in ids:
+        store.cache.remove(i)
+    _write(store, min_confidence)
+    return ids

@@ -103,7 +103,7 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
             types = {"District"} if canonical_district(k) else types
         if k in invested and not {core_type(t) for t in types} & {"Project", "Park"}:
             types.add("Project")  # what has a total investment is a project
-        script = scripts[k].most_common(1)[0][0]
+        script = max(scripts[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
         full_forms = [f for f in forms if to_simplified(f).replace("“", "").replace("”", "") and len(f) >= len(k) - 2]
         label = _label(k, forms, script)
         hans = k if canonical_district(k) else to_simplified(label)

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError
+from .persist import ExtractionCache
 from .vocab import ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_STORE = Path(".qdkg") / "store"
@@ -83,6 +84,7 @@ class GraphStore:
         except OSError as exc:
             raise StoreError(f"cannot open the graph store at {self.path}: {exc.strerror or exc}; "
                              "is another kg command writing to it? Wait for it or use --store") from None
+        self.cache = ExtractionCache(None if self.path is None else self.path / "extractions")
 
     @classmethod
     def open_existing(cls, path: str | Path | None = None) -> "GraphStore":
