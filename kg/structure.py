@@ -131,6 +131,11 @@ def _article(source: Source, number: int, edition: re.Match | None, lines) -> Ar
         elif kind != "heading":
             headline_done = True
         blocks.append(Block(kind=kind, start=s, end=e, text=line))
+    if not any(b.kind == "paragraph" for b in blocks):
+        # a short text of one-sentence lines has no photo captions: its lines are paragraphs
+        for b in blocks:
+            if b.kind == "caption":
+                b.kind = "paragraph"
     headlines = [b.text for b in blocks if b.kind == "headline"]
     paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
     title = next((h for h in headlines if re.search(r"^[^:：]{2,6}[:：]", h)), None)
