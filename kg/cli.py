@@ -5,13 +5,14 @@ Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import api
-from .errors import QdkgError, QueryError
+from .errors import InputError, QdkgError, QueryError
 from .serialize import FORMATS as EXPORT_FORMATS, write_atomic
 from .sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
 from .store import STORE_ENV
@@ -208,6 +209,24 @@ def validate(ctx):
     report = api.validate(ctx.obj["store"])
     click.echo(report.text())
     report.raise_if_invalid()
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold", required=True, type=click.Path(exists=True, path_type=Path),
+              help="A gold JSON file or a folder of them (format in the README).")
+@click.option("--show-misses", type=click.IntRange(0), default=0, help="List up to N misses of each kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+@handle_errors
+def eval_(ctx, gold, show_misses, as_json):
+    """Score the graph against gold annotations (entities, relations, amounts)."""
+    from .evaluate import evaluate, format_scores
+
+    files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
+    if not files:
+        raise InputError(f"{gold} holds no .json gold files")
+    results = evaluate(api.load_graph(ctx.obj["store"]), files, show=show_misses)
+    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else format_scores(results))
 
 
 def main() -> None:

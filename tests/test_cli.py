@@ -220,3 +220,17 @@ def test_ingest_articles_remove(tmp_path):
 def test_remove_without_store(tmp_path):
     res = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "remove", "x.txt"])
     assert res.exit_code == 5 and res.output.count("\n") == 1
+
+
+def test_eval_prints_the_four_score_lines(built):
+    res = run(built, "eval", "--gold", str(ROOT / "tests" / "data" / "seed-gold"))
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert [line.split("]")[0] for line in lines] == ["[strict", "[strict", "[lenient", "[lenient"]
+    assert re.fullmatch(r"\[lenient\] entities: gold 445 graph \d+ \| P [01]\.\d{3} R [01]\.\d{3} F1 [01]\.\d{3} "
+                        r"\| typed F1 [01]\.\d{3}", lines[2])
+
+
+def test_eval_without_gold_files(built, tmp_path):
+    res = run(built, "eval", "--gold", str(tmp_path))
+    assert res.exit_code == 2 and res.output.startswith("Error: ") and "no .json gold files" in res.output
