@@ -7,7 +7,7 @@ import unicodedata
 
 from .mentions import find_spans
 from .model import Article, Extraction, Mention
-from .relations import Context, sentence_amounts, sentence_relations
+from .relations import Context, sentence_amounts, sentence_dates, sentence_relations
 from .segment import tokens
 
 _STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·・,，、.。:：;；!！?？]")
@@ -48,4 +48,5 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
         if sent.kind in ("paragraph", "caption", "heading", "headline"):
             result.relations.extend(sentence_relations(s, mentions, sent.start, sent.index, ctx))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index))
+            result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
     return result

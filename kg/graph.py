@@ -106,6 +106,10 @@ def article_graph(resolved: Resolved, article: Article, script: str) -> list[Tri
             involved.add(am.subject)
             triples.add((entity_iri(am.subject), QDO[am.predicate], Literal(am.value.normalize().__format__("f"),
                                                                             datatype=XSD.decimal)))
+    for d in resolved.dates:
+        if d.article == article.id:
+            involved.add(d.subject)
+            triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
     if known:
         involved.add(article.district)
     for k in sorted(involved):

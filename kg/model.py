@@ -34,6 +34,7 @@ SIGNATURES = {
     "operatedBy": ({"Platform", "Park", "Project"}, {"Organization"}),
 }
 AMOUNTS = ("totalInvestmentCNY", "registeredCapitalCNY", "areaM2")
+DATES = ("openedOn", "signedOn", "launchedOn")
 
 
 def core_type(name: str) -> str:
@@ -139,6 +140,19 @@ class AmountMention:
 
 
 @dataclass
+class DateMention:
+    """An event date stated for a mention: 7月18日，青岛科学仪器产业园开园 -> openedOn 2021-07-18."""
+
+    subject: Mention
+    predicate: str  # openedOn | signedOn | launchedOn
+    value: str  # ISO date
+    sentence: int
+    text: str
+    rule: str = "date-event"
+    confidence: float = 0.6
+
+
+@dataclass
 class Extraction:
     """What the extractor found in one article."""
 
@@ -146,6 +160,7 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[RelationMention] = field(default_factory=list)
     amounts: list[AmountMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
 
 
 @dataclass
@@ -189,6 +204,18 @@ class AmountFact:
 
 
 @dataclass
+class DateFact:
+    subject: str
+    predicate: str
+    value: str
+    article: str
+    sentence: int
+    text: str
+    rule: str
+    confidence: float
+
+
+@dataclass
 class Resolved:
     """Everything the graph builder needs: articles, entities and facts."""
 
@@ -196,3 +223,4 @@ class Resolved:
     entities: dict[str, Entity]
     facts: list[Fact]
     amounts: list[AmountFact]
+    dates: list[DateFact] = field(default_factory=list)

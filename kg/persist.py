@@ -11,9 +11,9 @@ from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
-from .model import AmountMention, Article, Block, Extraction, Mention, RelationMention, Sentence
+from .model import AmountMention, Article, Block, DateMention, Extraction, Mention, RelationMention, Sentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def to_dict(ex: Extraction, script: str) -> dict:
@@ -30,9 +30,11 @@ def to_dict(ex: Extraction, script: str) -> dict:
                   "rule": r.rule, "confidence": r.confidence} for r in ex.relations]
     amounts = [{"s": ref(a.subject), "p": a.predicate, "value": str(a.value), "sentence": a.sentence,
                 "text": a.text, "rule": a.rule, "confidence": a.confidence} for a in ex.amounts]
+    dates = [{"s": ref(x.subject), "p": x.predicate, "value": x.value, "sentence": x.sentence, "text": x.text,
+              "rule": x.rule, "confidence": x.confidence} for x in ex.dates]
     return {"version": FORMAT_VERSION, "script": script, "article": asdict(ex.article),
             "mentions": [asdict(m) for m in mentions], "relations": relations, "amounts": amounts,
-            "n_mentions": len(ex.mentions)}
+            "dates": dates, "n_mentions": len(ex.mentions)}
 
 
 def from_dict(d: dict) -> tuple[Extraction, str]:
@@ -46,6 +48,8 @@ def from_dict(d: dict) -> tuple[Extraction, str]:
                                     r["confidence"]) for r in d["relations"]]
     ex.amounts = [AmountMention(mentions[x["s"]], x["p"], Decimal(x["value"]), x["sentence"], x["text"], x["rule"],
                                 x["confidence"]) for x in d["amounts"]]
+    ex.dates = [DateMention(mentions[x["s"]], x["p"], x["value"], x["sentence"], x["text"], x["rule"],
+                            x["confidence"]) for x in d.get("dates", [])]
     return ex, d["script"]
 
 

@@ -68,6 +68,7 @@ def resolve_all(items: list[tuple[Extraction, str]], min_confidence: float = 0.0
     if min_confidence > 0:
         resolved.facts = [f for f in resolved.facts if f.confidence >= min_confidence]
         resolved.amounts = [a for a in resolved.amounts if a.confidence >= min_confidence]
+        resolved.dates = [d for d in resolved.dates if d.confidence >= min_confidence]
     return resolved
 
 

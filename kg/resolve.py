@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .gazetteer import canonical_district, english_district
-from .model import SIGNATURES, AmountFact, Entity, Extraction, Fact, Mention, Resolved, core_type
+from .model import SIGNATURES, AmountFact, DateFact, Entity, Extraction, Fact, Mention, Resolved, core_type
 from .names import english_label, pinyin_label
 from .script import to_simplified, to_traditional
 
@@ -77,6 +77,7 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
 
     facts: list[Fact] = []
     amounts: list[AmountFact] = []
+    dates: list[DateFact] = []
     for ex in extractions:
         art = ex.article.id
         for m in ex.mentions:
@@ -92,6 +93,10 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
             s = note(a.subject, art, False)
             implied(s, art, a.sentence)
             amounts.append(AmountFact(s, a.predicate, a.value, art, a.sentence, a.text, a.rule, a.confidence))
+        for d in ex.dates:
+            s = note(d.subject, art, False)
+            implied(s, art, d.sentence)
+            dates.append(DateFact(s, d.predicate, d.value, art, d.sentence, d.text, d.rule, d.confidence))
 
     invested = {a.subject for a in amounts if a.predicate in ("totalInvestmentCNY", "areaM2")}
     entities: dict[str, Entity] = {}
@@ -119,7 +124,8 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
         if full in entities and short not in entities:
             entities[full].alt_labels.add(short)
     facts = _dedupe_facts([f for f in facts if _fits(f, entities)])
-    return Resolved(articles=[ex.article for ex in extractions], entities=entities, facts=facts, amounts=amounts)
+    return Resolved(articles=[ex.article for ex in extractions], entities=entities, facts=facts, amounts=amounts,
+                    dates=dates)
 
 
 def _fits(f: Fact, entities: dict[str, Entity]) -> bool:

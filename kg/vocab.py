@@ -48,6 +48,10 @@ class QDO(DefinedNamespace):
     totalInvestmentCNY: URIRef
     registeredCapitalCNY: URIRef
     areaM2: URIRef
+    # event dates
+    openedOn: URIRef
+    signedOn: URIRef
+    launchedOn: URIRef
     # provenance and metadata
     mentionedIn: URIRef
     extractedBy: URIRef
