@@ -102,6 +102,12 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
         if _unknown_word(t) and len(w) >= 2:
             i -= 1  # a word the dictionary does not know (found by the HMM) is name material
             continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.pos == "v" and len(w) == 2 and prev is not None and nxt is not None and prev.pos in NOMINAL_POS \
+                and prev.word not in DISTRICT_FORMS and prev.pos not in ("nr", "nt") and prev.word not in L.GOVERNING_VERBS \
+                and nxt.pos in NOMINAL_POS and not SUFFIX_END_RE.search(prev.word):
+            i -= 1  # noun-verb-noun compound inside a name: 城市|运行|管理平台
+            continue
         if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
             i -= 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
             continue
@@ -250,8 +256,9 @@ def _suffix_types(name: str, suffix: str) -> tuple[str, ...]:
 def district_spans(s: str) -> list[Span]:
     out = []
     for m in COMPOSITE_DISTRICT_RE.finditer(s):
-        if m.group(2)[:-1] in ("主城", "老城", "城", "市", "新城", "中心城", "市辖", "城市"):
-            continue
+        if m.group(2)[:-1] in ("主城", "老城", "城", "市", "新城", "中心城", "市辖", "城市") or \
+                any(m.group(2).endswith(x) for x, t in L.SUFFIX_TYPES.items() if "Park" in t):
+            continue  # 青岛高新区 is a zone, not a county
         out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group()))
     for m in DISTRICT_RE.finditer(s):
         form = m.group()
@@ -284,7 +291,7 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
         inner, a, b = m.group(1), m.start(), m.end()
         after = s[b:]
         head = next((h for h in L.QUOTE_HEADS if after.startswith(h)), None)
-        before = s[max(0, a - 4):a]
+        before = re.sub(r"(了|首届|首个|第[一二三四五六七八九十\d]+届)$", "", s[max(0, a - 8):a])
         governed = any(before.endswith(v) for v in L.LEAD_VERBS + ("坚持", "实行", "开展", "推进", "落实"))
         numeric = inner[0] in L.NUMERAL_CHARS or "+" in inner
         if head:

@@ -172,6 +172,13 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
         members = [m for m in entities if types[id(m)] & MEMBER and "Park" not in types[id(m)]
                    and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
         direct = [pk for pk in parks if 0 <= pos[id(pk)] - t1 <= 3]
+        zai = [pk for pk in parks if 0 <= t0 - (pos[id(pk)] + (pk.end - pk.start)) <= 1
+               and s[max(0, pos[id(pk)] - 1):pos[id(pk)]] == "在"]
+        if zai:  # X在P落地
+            for m in members:
+                if ca <= pos[id(m)] < pos[id(zai[0])]:
+                    _rel(out, m, "joinedPark", zai[0], sent_index, "joinedPark-zai", 0.65)
+            continue
         earlier = [pk for pk in parks if pos[id(pk)] < t0 and not any(pos[id(x)] > pos[id(pk)] and x in direct
                                                                       for x in parks)]
         if direct:  # X落户P
@@ -184,6 +191,16 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                 p = pos[id(m)]
                 if (ca <= p < t0 or t1 <= p <= t1 + 3) and p > pos[id(park)]:
                     _rel(out, m, "joinedPark", park, sent_index, "joinedPark-settle-back", 0.55)
+
+    # 3b. P集聚了/吸引/引进X、Y等: a park as the subject that draws firms in
+    for pk in parks:
+        p0 = pos[id(pk)] + (pk.end - pk.start)
+        mt = re.match(r"(先后|已|已经|累计|共)?(集聚|聚集|吸引|引进|引入|招引)(了)?", s[p0:])
+        if mt and pk in entities:
+            ca, cb = clauses[_clause_of(clauses, p0)]
+            for m in entities:
+                if p0 + mt.end() <= pos[id(m)] <= cb and types[id(m)] & MEMBER and "Park" not in types[id(m)]:
+                    _rel(out, m, "joinedPark", pk, sent_index, "joinedPark-draws", 0.6)
 
     # 4. partner: 与X(、Y)签约/合作/共建; 联合X(、Y)…; X与Y合作
     for mt in PARTNER_CONJ_RE.finditer(s):
