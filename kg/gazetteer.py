@@ -31,9 +31,11 @@ SHANDONG_COUNTIES = (
 )
 PROVINCES = (
     "山东", "河北", "河南", "山西", "江苏", "浙江", "安徽", "福建", "江西", "湖北", "湖南",
-    "广东", "广西", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "辽宁", "吉林",
-    "黑龙江", "台湾", "内蒙古", "宁夏", "新疆", "西藏",
+    "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "辽宁", "吉林",
+    "黑龙江", "台湾",
 )
+AUTONOMOUS_REGIONS = {"内蒙古": "内蒙古自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+                      "西藏": "西藏自治区", "广西": "广西壮族自治区"}
 MUNICIPALITIES = ("北京", "上海", "天津", "重庆", "香港", "澳门")
 MAJOR_CITIES = (
     "深圳", "广州", "杭州", "南京", "苏州", "武汉", "成都", "西安", "大连", "沈阳", "厦门",
@@ -72,6 +74,9 @@ def _district_table() -> dict[str, str]:
     for m in MUNICIPALITIES:
         table[m + "市"] = m + "市"
         table.setdefault(m, m + "市")
+    for short, full in AUTONOMOUS_REGIONS.items():
+        table[full] = full
+        table.setdefault(short, full)
     for nick, full in NICKNAMES.items():
         table[nick] = full
     return table

@@ -237,8 +237,7 @@ def suffix_spans(s: str, tokens: list[Token]) -> list[Span]:
                 and (t.pos == "nt" or prev in ("省", "市", "区", "县", "国家") or prev in DISTRICT_FORMS):
             a = t.start - len(prev) if prev in ("省", "市", "区", "县", "国家") or prev in DISTRICT_FORMS else t.start
             out.append(Span(a, t.end, (L.ORG_CHAR_SUFFIX[t.word[-1]],), "suffix-char", 0.7))
-        elif t.pos == "nt" and len(t.word) >= 4 and t.word not in L.GENERIC_WORDS:
-            out.append(Span(t.start, t.end, ("Organization",), "pos-nt", 0.65))
+
     return out
 
 
@@ -293,7 +292,9 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
         head = next((h for h in L.QUOTE_HEADS if after.startswith(h)), None)
         before = re.sub(r"(了|首届|首个|第[一二三四五六七八九十\d]+届)$", "", s[max(0, a - 8):a])
         governed = any(before.endswith(v) for v in L.LEAD_VERBS + ("坚持", "实行", "开展", "推进", "落实"))
-        numeric = inner[0] in L.NUMERAL_CHARS or "+" in inner
+        numeric = inner[0] in L.NUMERAL_CHARS and (sum(c in L.NUMERAL_CHARS for c in inner) >= 2 or len(inner) >= 4
+                                                   or re.search(r"\d", inner)) \
+            and not re.fullmatch(r"[一二三四五六七八九十]{2,3}", inner) or "+" in inner
         if head:
             # the quoted name plus its head noun: “标准地”改革, “五个一”调度
             out.append(Span(a, b + len(head), _suffix_types(inner + head, head) if head in L.SUFFIX_TYPES
@@ -311,11 +312,19 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
             out.append(Span(m.start(1), m.end(1), _suffix_types(inner, suffix), "quote-suffix", 0.85))
         elif re.search(r"[^一二三四五六七八九十]年$", inner) and len(inner) >= 4:
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-campaign-year", 0.75))
-        elif numeric and 3 <= len(inner) <= 16:
+        elif numeric and 3 <= len(inner) <= 16 and not _common_phrase(inner, tokens, m.start(1)):
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-numeric", 0.75))
         elif governed and 2 <= len(inner) <= 12:
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-governed", 0.6))
     return out
+
+
+def _common_phrase(inner: str, tokens: list[Token], start: int) -> bool:
+    """A quoted idiom or common word (“一网打尽”, “一站式”) is rhetoric, not a name."""
+    from .segment import word_frequency
+
+    inside = [t for t in tokens if start <= t.start and t.end <= start + len(inner)]
+    return len(inside) == 1 and (inside[0].pos in ("i", "l") or word_frequency(inner) > 50)
 
 
 def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
@@ -331,11 +340,12 @@ def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
 
 
 LIST_RE = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十百两几多]+)?(?:余|多)?(?P<cl>家|个|项|座|只|场|所|批)?"
-                     r"(?P<mid>[\u4e00-\u9fff]{0,8}?)(?P<head>" + "|".join(sorted(L.LIST_HEADS, key=len, reverse=True))
-                     + r"|[\u4e00-\u9fff](?=[，,。；;、]|$))")
+                     r"(?:(?P<mid>[\u4e00-\u9fff]{0,8}?)(?P<head>" + "|".join(sorted(L.LIST_HEADS, key=len, reverse=True))
+                     + r"|[\u4e00-\u9fff](?=[，,。；;、]|$)))?")
+GENERIC_LIST_HEADS = {"部门", "机构", "单位", "载体", "工作", "措施", "政策"}
 
 
-def name_like(piece_tokens: list[Token]) -> bool:
+def name_like(piece_tokens: list[Token], strict: bool = False) -> bool:
     """A bare name (no type suffix): not made only of common words. 华为, 思路迪医药, 上海航运 pass;
     财政, 自然资源, 新能源 do not."""
     from .segment import word_frequency
@@ -348,9 +358,9 @@ def name_like(piece_tokens: list[Token]) -> bool:
     for t in words:
         if t.word in L.GENERIC_WORDS:
             continue
-        if t.pos in PROPER_POS or re.search(r"[A-Za-z0-9]", t.word):
+        if t.pos in PROPER_POS and t.word not in DISTRICT_FORMS or re.search(r"[A-Za-z0-9]", t.word):
             return True
-        if word_frequency(t.word) < 1500:
+        if word_frequency(t.word) < (200 if strict else 1500):
             return True
     return False
 
@@ -360,12 +370,13 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
     out: list[Span] = []
     for m in LIST_RE.finditer(s):
         classifier, head = m.group("cl"), m.group("head")
-        if head in L.LIST_HEADS:
-            typ = L.LIST_HEADS[head]
-        elif classifier == L.ORG_CLASSIFIER:
+        if classifier == L.ORG_CLASSIFIER:
             typ = "Organization"
+        elif head in L.LIST_HEADS:
+            typ = L.LIST_HEADS[head]
         else:
-            continue
+            typ = None  # no head: members are typed by a sibling that has a type suffix
+        generic_head = head in GENERIC_LIST_HEADS
         if classifier == L.ORG_CLASSIFIER and typ == "Project":
             typ = "Organization"
         clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
@@ -378,6 +389,7 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
             if piece not in ("、", "和", "及", "与"):
                 offs.append((pos, pos + len(piece)))
             pos += len(piece)
+        members = []
         for k, (a, b) in enumerate(offs):
             if k == 0:
                 a = _strip_governor(s, tokens, a, b)
@@ -387,15 +399,19 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
             if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece):
                 continue
             toks = [t for t in tokens if a <= t.start and t.end <= b]
-            if known_suffix := next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None):
-                types = _suffix_types(piece, known_suffix)
-                if _is_generic(piece, toks, known_suffix):
-                    continue
-            elif not name_like(toks):
-                continue
-            else:
-                types = (typ,)
-            out.append(Span(a, b, types, "list-member", 0.6))
+            if any(t.word in L.GOVERNING_VERBS or (t.pos == "v" and not _unknown_word(t)) for t in toks[1:]):
+                continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地
+            suffix = next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None)
+            if suffix:
+                if not _is_generic(piece, toks, suffix):
+                    members.append((a, b, _suffix_types(piece, suffix)))
+            elif name_like(toks, strict=generic_head or typ is None):
+                members.append((a, b, None))
+        sibling = next((t for _, _, t in members if t), None)
+        if typ is None and (sibling is None or len(members) < 2):
+            continue
+        for a, b, types in members:
+            out.append(Span(a, b, types or ((typ,) if typ else sibling), "list-member", 0.6))
     return out
 
 
@@ -419,7 +435,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
                     and tokens[j].word not in L.GOVERNING_VERBS:
                 j += 1
             run = tokens[i + 1:j]
-            if run and 2 <= tokens[j - 1].end - run[0].start <= 12 and name_like(run) \
+            if run and 2 <= tokens[j - 1].end - run[0].start <= 12 and name_like(run, strict=True) \
                     and (j >= len(tokens) or tokens[j].word in PUNCT or tokens[j].word in L.PARTNER_CUES
                          or tokens[j].word in ("等", "在", "合作", "签约", "共建", "开展")):
                 out.append(Span(run[0].start, tokens[j - 1].end, ("Organization",), f"trigger-{t.word}", 0.5))
@@ -430,7 +446,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
             run = tokens[k + 1:i]
             clause_initial = k < 0 or tokens[k].word in PUNCT
             rest = s[t.end:t.end + 30]
-            if run and clause_initial and name_like(run) and any(c in rest for c in L.PARTNER_CUES) \
+            if run and clause_initial and name_like(run, strict=True) and any(c in rest for c in L.PARTNER_CUES) \
                     and 2 <= tokens[i - 1].end - run[0].start <= 10:
                 out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))
     return out

@@ -98,7 +98,8 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
         if types[id(m)] & (HOSTED | {"Organization"}):
             key = m.key
             for form in LOCAL_PREFIXES:
-                if key.startswith(form) and len(key) - len(form) >= 2 and "District" not in types[id(m)]:
+                if key.startswith(form) and len(key) - len(form) >= 2 and "District" not in types[id(m)] \
+                        and key[len(form)] not in "路街道巷湾港口岸山河湖村镇里桥":
                     d = Mention(text=form, key=canonical_district(form), start=m.start, end=m.start + len(form),
                                 types=("District",), sentence=sent_index, rule="name-prefix", confidence=0.9)
                     _rel(out, m, "locatedIn", d, sent_index, "locatedIn-name-prefix", 0.85)

@@ -649,7 +649,7 @@ class SparqlServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.store, self.timeout, self.max_body, self.verbose = store, timeout, max_body, verbose
         self._cache: dict[str, object] = {}
-        self._cache_lock = threading.Lock()
+        self._cache_lock = threading.RLock()
         if store.path is not None:
             source = ("path", str(store.path))
         else:
