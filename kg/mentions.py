@@ -51,7 +51,8 @@ def _token_at(tokens: list[Token], pos: int) -> int:
     return len(tokens) - 1
 
 
-NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "i", "zg"}
+NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "zg"}
+GOVERNING_ENDINGS = tuple(v for v in L.GOVERNING_VERBS if len(v) >= 2)
 AMBIGUOUS_VERBS = {"建设", "推进", "发展", "改革", "规划", "服务", "管理"}
 TIME_RE = re.compile(r"(年|月|日|今年|去年|明年|目前|近年来|当前|以来|期间|时期|上半年|下半年)$")
 STOP_POS = {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "f", "q", "y", "e", "o", "zg", "d", "ad"}
@@ -80,6 +81,12 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
             continue
         if w in PUNCT or w in OPEN_CLOSE:
             break
+        if len(w) > 2 and w.endswith(GOVERNING_ENDINGS) and w not in L.NAME_VERBS:
+            break  # 全面落实: a word ending in a governing verb
+        nxt_in = tokens[i + 1] if i + 1 < first + 1 else None
+        if i < first - 1 and SUFFIX_END_RE.search(w) and nxt_in is not None and nxt_in.pos in ("ns", "nz", "nt", "eng") \
+                and nxt_in.word not in L.GENERIC_WORDS:
+            break  # …平台|中国—上合组织…: a finished name, then a new proper name starts
         if w in DISTRICT_FORMS:
             i -= 1
             continue
