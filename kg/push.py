@@ -127,10 +127,9 @@ def _send(session, method, endpoint, target, triples, report, retries, timeout, 
         try:
             resp = session.request(method, url if params is None else endpoint, params=params, data=body,
                                    headers=headers, timeout=timeout)
-        except requests.exceptions.InvalidURL as exc:
-            raise OutputError(f"{endpoint} is not a usable URL ({exc}); give http://HOST:PORT/PATH") from None
-        except requests.exceptions.MissingSchema:
-            raise OutputError(f"{endpoint} is not a URL: give http://HOST:PORT/PATH; {_ENDPOINTS}") from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema):
+            raise OutputError(f"{endpoint} is not a usable URL: give http://HOST:PORT/PATH; {_ENDPOINTS}") from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             problem = f"cannot reach it ({type(exc).__name__})"
             continue

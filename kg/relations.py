@@ -27,7 +27,8 @@ LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in 
                         key=len, reverse=True)
 FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
 LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
-           "揭牌", "成立", "组建", "设立", "吸引", "招引")
+           "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
+STREET_CHARS = "路街道巷湾港口岸山河湖村镇里桥"
 HOSTED = {"Project", "Park", "Platform"}
 LEADABLE = {"Initiative", "Project", "Park", "Platform"}
 MEMBER = {"Organization", "Project"}
@@ -99,10 +100,18 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
             key = m.key
             for form in LOCAL_PREFIXES:
                 if key.startswith(form) and len(key) - len(form) >= 2 and "District" not in types[id(m)] \
-                        and key[len(form)] not in "路街道巷湾港口岸山河湖村镇里桥":
+                        and key[len(form)] not in STREET_CHARS:
                     d = Mention(text=form, key=canonical_district(form), start=m.start, end=m.start + len(form),
                                 types=("District",), sentence=sent_index, rule="name-prefix", confidence=0.9)
                     _rel(out, m, "locatedIn", d, sent_index, "locatedIn-name-prefix", 0.85)
+                    rest = key[len(form):]
+                    second = next((f for f in LOCAL_PREFIXES if rest.startswith(f) and len(rest) - len(f) >= 2
+                                   and rest[len(f)] not in STREET_CHARS), None)
+                    if second:  # 莱西莱阳一体化发展先行区 lies in both
+                        d2 = Mention(text=second, key=canonical_district(second), start=m.start + len(form),
+                                     end=m.start + len(form) + len(second), types=("District",),
+                                     sentence=sent_index, rule="name-prefix", confidence=0.9)
+                        _rel(out, m, "locatedIn", d2, sent_index, "locatedIn-name-prefix", 0.85)
                     break
 
     # 2. governing verbs: the implied subject leads / hosts what it builds, launches, issues
@@ -129,17 +138,21 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
 
     # 2b. locatedIn by article context: what a district article names as built, opened, landed or
     # hosted is in that district, unless its name places it elsewhere (国家…, 上海…) or it is a body
-    if ctx.district is not None and implied_is_district and implied is ctx.district:
+    other_district_subject = subject is not None and "District" in core(subject.types) and \
+        ctx.district is not None and subject.key != ctx.district.key
+    if ctx.district is not None and not other_district_subject:
         for m in entities:
             t = types[id(m)]
             if "Initiative" in t or (FOREIGN_START.match(m.key) and "青岛" not in m.key):
                 continue
-            if any(m.key.startswith(f) for f in LOCAL_PREFIXES if canonical_district(f) != ctx.district.key):
+            if any(m.key.startswith(f) and m.key[len(f):len(f) + 1] not in STREET_CHARS
+                   for f in LOCAL_PREFIXES if canonical_district(f) != ctx.district.key):
                 continue
             ca, cb = clauses[_clause_of(clauses, pos[id(m)])]
-            landing = any(v in s[ca:cb] for v in LANDING)
-            org_ok = "Organization" in t and landing and not (set(m.types) & {"GovernmentBody", "University",
-                                                                             "ResearchInstitute", "Association"})
+            after = s[pos[id(m)] + (m.end - m.start):cb]
+            before = s[max(ca, pos[id(m)] - 2):pos[id(m)]]
+            org_ok = "Organization" in t and any(v in after for v in LANDING) and not re.search("[与同和]$", before) \
+                and "GovernmentBody" not in m.types
             if (t & {"Project", "Park"}) or org_ok or "School" in m.types:
                 _rel(out, m, "locatedIn", ctx.district, sent_index, "locatedIn-article-context", 0.45)
 
