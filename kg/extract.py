@@ -43,10 +43,10 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
                                     start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types,
                                     sentence=sent.index, rule=sp.rule, confidence=sp.confidence))
         if sent.paragraph != ctx.paragraph:
-            ctx.paragraph, ctx.last_park = sent.paragraph, None
+            ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
         result.mentions.extend(mentions)
         if sent.kind in ("paragraph", "caption", "heading", "headline"):
             result.relations.extend(sentence_relations(s, mentions, sent.start, sent.index, ctx))
-            result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index))
+            result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index, ctx))
             result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
     return result

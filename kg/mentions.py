@@ -473,6 +473,46 @@ def nested_org_spans(spans: list[Span], s: str) -> list[Span]:
     return out
 
 
+AMOUNT_OBJECT_RE = re.compile(
+    r"(总投资|投资|建筑面积|总建筑面积|占地面积|占地)[约达近超逾为]?[\d.]+[亿万千]?(元|平方米|平方公里|亩)的"
+    r"(?P<np>[^，,。；、的\d]{2,18}?(项目|工程|中心|园区|产业园|基地|大厦|综合体|集聚区))")
+
+
+def amount_object_spans(s: str) -> list[Span]:
+    """'总投资X亿元的Y项目': the thing after an amount and 的 is a named project or park."""
+    out = []
+    for m in AMOUNT_OBJECT_RE.finditer(s):
+        np, suffix = m.group("np"), m.group(4)
+        if re.match(r"^(\d|[一二三四五六七八九十百千两几多]+[个家项座批])", np):
+            continue
+        out.append(Span(m.start("np"), m.end("np"), _suffix_types(np, suffix), "amount-object", 0.65))
+    return out
+
+
+DIRECTION_ITEM = re.compile(r"(东部|西部|南部|北部|中部|东|西|南|北|一期|二期|三期)")
+
+
+def shared_head_spans(s: str, spans: list[Span]) -> list[Span]:
+    """'北部、东部、南部园区提升工程': direction items sharing one head make one name."""
+    out = []
+    for sp in spans:
+        if sp.rule != "suffix" or sp.start < 2 or s[sp.start - 1] != "、":
+            continue
+        first_word = DIRECTION_ITEM.match(s, sp.start)
+        if not first_word:
+            continue
+        a = sp.start - 1
+        while a > 0 and s[a] == "、":
+            item = DIRECTION_ITEM.search(s[max(0, a - 2):a])
+            if not item or not s[max(0, a - 2):a].endswith(item.group()):
+                break
+            a = a - len(item.group()) - 1
+        start = a + 1
+        if start < sp.start - 1:
+            out.append(Span(start, sp.end, sp.types, "suffix-shared-head", sp.confidence))
+    return out
+
+
 def find_spans(s: str, tokens: list[Token]) -> list[Span]:
     """All entity spans of a Simplified sentence, overlaps resolved."""
     spans = district_spans(s)
@@ -481,13 +521,15 @@ def find_spans(s: str, tokens: list[Token]) -> list[Span]:
     spans += suffix_spans(s, tokens)
     spans += list_spans(s, tokens, spans)
     spans += trigger_spans(s, tokens)
+    spans += amount_object_spans(s)
+    spans += shared_head_spans(s, spans)
     kept = resolve_overlaps(s, spans)
     return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
 
 
 _RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,
               "suffix-char": 6, "pos-nt": 5, "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "quote-governed": 5, "title-other": 5,
-              "gazetteer": 4, "gazetteer-body": 6, "trigger-subject": 2, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
+              "gazetteer": 4, "gazetteer-body": 6, "amount-object": 6, "suffix-shared-head": 7, "trigger-subject": 2, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
               "trigger-引入": 2, "trigger-携手": 2, "quote-inner": 1}
 
 

@@ -20,7 +20,7 @@ PARTNER_CONJ_RE = re.compile(r"(会同|联合|携手|与|(?<![会共一相])同(
 SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入)")
 PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产业园内|该产业园)")
 AMOUNT_RE = re.compile(
-    r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积)"
+    r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积|投资)"
     r"(?:约|达|近|超过|超|逾|为|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|亩|平方公里)")
 BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
 LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2),
@@ -45,6 +45,8 @@ class Context:
 
     district: Mention | None = None  # a mention standing for the article's district
     last_park: Mention | None = None
+    last_project: Mention | None = None
+    last_company: Mention | None = None
     paragraph: int = -1
     notes: list = field(default_factory=list)
 
@@ -122,14 +124,17 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
         ca, cb = clauses[ci]
         before = s[ca:p]
         after = s[pos[id(m)] + (m.end - m.start):cb]
-        lead = next((v for v in L.LEAD_VERBS if v in before), None)
+        # the nearest governing verb before the mention, in its clause
+        lead = max(((before.rfind(v), v) for v in L.LEAD_VERBS if v in before), default=(-1, None))[1]
         built = next((v for v in L.BUILD_VERBS if after.startswith(v) or after[:6].find(v) >= 0), None)
         local_subject = None
         for other in mentions:
             if other is not m and ca <= pos[id(other)] < p and types[id(other)] & {"Organization"} \
                     and "District" not in types[id(other)] and lead and s.find(lead, pos[id(other)]) > pos[id(other)]:
                 local_subject = other
-        if lead and t & LEADABLE:
+        fits = lead is not None and ((t & {"Initiative"} and lead in L.POLICY_VERBS) or
+                                     (t & {"Project", "Park", "Platform"} and lead in L.BUILD_LEAD_VERBS))
+        if fits and t & LEADABLE:
             leader = local_subject or implied
             if leader is not None:
                 _rel(out, m, "ledBy", leader, sent_index, f"ledBy-verb-{lead}", 0.6 if local_subject else 0.55)
@@ -296,44 +301,69 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
                     and types[id(m)] & {"Initiative", "Project"}:
                 _rel(out, m, "partOf", o, sent_index, "partOf-quoted-core", 0.5)
 
-    # remember the last park for coreference
+    # remember the last park, project and firm for coreference
     for m in entities:
         if "Park" in types[id(m)]:
             ctx.last_park = m
+        elif "Project" in types[id(m)]:
+            ctx.last_project = m
+        if "Company" in m.types:
+            ctx.last_company = m
     return out
 
 
-def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_index: int) -> list[AmountMention]:
-    """总投资X亿元 / 注册资本X万元 / 建筑面积X万平方米, attached to the named project or park."""
+AREA_RE = re.compile(r"(?:在|约|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万)?(?P<cur>平方米|平方公里)(?:内|的|范围内)")
+UNITS = {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000), None: Decimal(1)}
+
+
+def _amounts_in(s: str):
+    """(match, property, value) for every amount the sentence states."""
+    taken = []
+    for mt in AMOUNT_RE.finditer(s):
+        kind, cur = mt.group("kind"), mt.group("cur")
+        if cur in ("美元", "亩") or cur == "平方公里" and "面积" not in kind:
+            continue
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if cur == "平方公里" else 1)
+        prop = ("registeredCapitalCNY" if kind.startswith("注册") else
+                "areaM2" if "面积" in kind or kind == "占地" else "totalInvestmentCNY")
+        taken.append((mt.start(), mt.end()))
+        yield mt, prop, value, kind
+    for mt in AREA_RE.finditer(s):
+        if any(a <= mt.start() < b for a, b in taken):
+            continue
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if mt.group("cur") == "平方公里" else 1)
+        yield mt, "areaM2", value, "面积"
+
+
+def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_index: int,
+                     ctx: Context | None = None) -> list[AmountMention]:
+    """总投资X亿元 / 注册资本X万元 / 建筑面积X万平方米 / 在X平方公里内, attached to the named project,
+    park or firm: the one right after 的, else the nearest before in the clause (or the clause before),
+    else the last one named in the paragraph (该园区…, 平台公司注册资金…)."""
     out: list[AmountMention] = []
     pos = {id(m): m.start - sent_start for m in mentions}
     clauses = _clauses(s)
-    for mt in AMOUNT_RE.finditer(s):
-        kind, cur = mt.group("kind"), mt.group("cur")
-        if cur == "美元" or cur in ("亩", "平方公里") and "面积" not in kind:
-            continue
-        value = Decimal(mt.group("num")) * {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000),
-                                            None: Decimal(1)}[mt.group("unit")]
-        if cur == "平方公里":
-            value *= 1000000
-        if cur == "亩":
-            continue
-        prop = ("registeredCapitalCNY" if kind.startswith("注册") else
-                "areaM2" if "面积" in kind or kind == "占地" else "totalInvestmentCNY")
-        cand = [m for m in mentions if core(m.types) & ({"Project", "Park"} if prop != "registeredCapitalCNY"
-                                                            else {"Organization"})]
+    for mt, prop, value, kind in _amounts_in(s):
+        wanted = {"Organization"} if prop == "registeredCapitalCNY" else {"Project", "Park"}
+        cand = [m for m in mentions if core(m.types) & wanted]
         after = s[mt.end():]
         if re.match(r"^(元)?的?(\d+|[一二三四五六七八九十百千两几多]+)(余|多)?(个|家|项|座|批|类)", after):
             continue  # 总投资1436亿元的177个重大项目: the amount of a count of unnamed things
         follow = None
-        if after.startswith("的"):
-            # 总投资X亿元的Y: Y right after 的 is the thing invested in, whatever it was typed
-            follow = next((m for m in mentions if 0 <= pos[id(m)] - mt.end() <= 3 and "District" not in core(m.types)),
+        if after.startswith("的") or mt.group().endswith("的"):
+            end = mt.end() if mt.group().endswith("的") else mt.end() + 1
+            follow = next((m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)),
                           None)
         if follow is None:
             ci = _clause_of(clauses, mt.start())
             same = [m for m in cand if _clause_of(clauses, pos[id(m)]) in (ci, ci - 1) and pos[id(m)] < mt.start()]
             follow = same[-1] if same else None
+        if follow is None:
+            ci = _clause_of(clauses, mt.start())
+            nxt = clauses[min(ci + 1, len(clauses) - 1)][1]
+            follow = next((m for m in cand if mt.end() <= pos[id(m)] <= min(nxt, mt.end() + 20)), None)
+        if follow is None and ctx is not None:
+            follow = ctx.last_company if prop == "registeredCapitalCNY" else (ctx.last_park or ctx.last_project)
         if follow is not None:
             out.append(AmountMention(subject=follow, predicate=prop, value=value, sentence=sent_index,
                                      text=mt.group(), rule=f"amount-{kind}"))
