@@ -454,6 +454,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
             clause_initial = k < 0 or tokens[k].word in PUNCT
             rest = s[t.end:t.end + 30]
             if run and clause_initial and name_like(run, strict=True) and any(c in rest for c in L.PARTNER_CUES) \
+                    and not any(x.word in L.GOVERNING_VERBS for x in run) \
                     and 2 <= tokens[i - 1].end - run[0].start <= 10:
                 out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))
     return out

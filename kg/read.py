@@ -103,12 +103,15 @@ def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 # ---- decoding ---------------------------------------------------------------------------
 
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # (UTF-32-LE starts like UTF-16-LE)
+
+
 def _binary_kind(data: bytes, wide: bool) -> str | None:
     """What kind of binary file `data` is, or None when it may be text."""
     for magic, kind in _BINARY_KINDS:
         if data.startswith(magic):
             return kind
-    if wide or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if wide or data.startswith(_WIDE_BOMS):
         return None
     head = data[:4096]
     if b"\x00" in head:
@@ -121,9 +124,12 @@ def _binary_kind(data: bytes, wide: bool) -> str | None:
 
 def _codec(encoding: str) -> codecs.CodecInfo:
     try:
-        return codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}: use a Python codec name such as gb18030 or big5") from None
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"unknown encoding {encoding!r}: use a Python codec name such as gb18030 or big5")
+    return info
 
 
 def _check_errors(errors: str) -> None:
@@ -189,8 +195,10 @@ def _safe_prefix(data: bytes, limit: int) -> bytes:
 def _detect(data: bytes) -> str | None:
     """The encoding charset-normalizer finds for (a sample of) `data`, restricted to the
     candidates; None when none of them fits."""
-    from charset_normalizer import from_bytes
-
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # without the detector only UTF-8 and BOMs are recognised
+        return None
     sample = _safe_prefix(data, _SAMPLE)
     # a sample cut inside a multi-byte character fits no encoding: retry a few bytes shorter
     for trim in range(4 if len(sample) < len(data) else 1):
@@ -280,7 +288,9 @@ def decode(data: bytes, name: str, encoding: str | None = None, errors: str = "s
         except UnicodeError as exc:
             raise InputError(f"{name} is not valid {enc} ({exc}): pass the right --encoding, "
                              "or --errors replace to decode it anyway") from None
-    if not html and _HTML_START.match(text, 0, 4096):
+    if html:
+        html = "<" in text[:4096]  # a .html file without markup is plain text
+    elif _HTML_START.match(text, 0, 4096):
         html = True
     if html:
         text = html_to_text(text)

@@ -88,7 +88,7 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
     subject = None
     first_clause_end = clauses[0][1]
     for m in mentions:
-        if pos[id(m)] <= 2 and types[id(m)] & {"District", "Organization"}:
+        if pos[id(m)] == 0 and types[id(m)] & {"District", "Organization"}:
             subject = m
             break
     if subject is None and s[:first_clause_end].startswith(("该区", "全区", "我区", "该市", "全市")):
@@ -157,7 +157,7 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
             after = s[pos[id(m)] + (m.end - m.start):cb]
             before = s[max(ca, pos[id(m)] - 2):pos[id(m)]]
             org_ok = "Organization" in t and any(v in after for v in LANDING) and not re.search("[与同和]$", before) \
-                and "GovernmentBody" not in m.types
+                and "GovernmentBody" not in m.types and not re.search("联合|携手|与|会同", s[ca:pos[id(m)]])
             if (t & {"Project", "Park"}) or org_ok or "School" in m.types:
                 _rel(out, m, "locatedIn", ctx.district, sent_index, "locatedIn-article-context", 0.45)
 
