@@ -187,6 +187,9 @@ def _is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
     if suffix in ORG_BODY_SUFFIXES and re.match(r"^[省市区县]", name) and len(text) >= 4 \
             and not re.match(r"^[省市区县]级", name):
         return False  # 区企业服务中心, 区招商委办公室
+    if re.match(r"^(中国|全国|国家|中华)", name) and set(L.SUFFIX_TYPES.get(suffix, ())) & {
+            "Association", "GovernmentBody", "Company", "University", "ResearchInstitute"}:
+        return False  # 中国国际商会, 全国总工会: national bodies
     if all(w in L.GENERIC_WORDS for w in words):
         return True
     marked = _has_marker(name, modifier_tokens)
@@ -300,7 +303,7 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
         before = re.sub(r"(了|首届|首个|第[一二三四五六七八九十\d]+届)$", "", s[max(0, a - 8):a])
         governed = any(before.endswith(v) for v in L.LEAD_VERBS + ("坚持", "实行", "开展", "推进", "落实"))
         numeric = inner[0] in L.NUMERAL_CHARS and (sum(c in L.NUMERAL_CHARS for c in inner) >= 2 or len(inner) >= 4
-                                                   or re.search(r"\d", inner)) \
+                                                   or re.search(r"\d", inner) or inner[0] != "一") \
             and not re.fullmatch(r"[一二三四五六七八九十]{2,3}", inner) or "+" in inner
         if head:
             # the quoted name plus its head noun: “标准地”改革, “五个一”调度
@@ -383,6 +386,9 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
             typ = L.LIST_HEADS[head]
         else:
             typ = None  # no head: members are typed by a sibling that has a type suffix
+        first_piece = s[max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1:m.start()].split("、")[0]
+        if typ is None and re.search(r"(与|联合|携手|会同)", first_piece):
+            typ = "Organization"  # 与A、B等合力…: the partners of a partner frame are organisations
         generic_head = head in GENERIC_LIST_HEADS
         if classifier == L.ORG_CLASSIFIER and typ == "Project":
             typ = "Organization"
