@@ -52,8 +52,8 @@ def _token_at(tokens: list[Token], pos: int) -> int:
 
 
 NOMINAL_POS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "ng", "eng", "j", "l", "an", "b", "s", "vn", "zg"}
-GOVERNING_ENDINGS = tuple(v for v in L.GOVERNING_VERBS if len(v) >= 2)
-AMBIGUOUS_VERBS = {"建设", "推进", "发展", "改革", "规划", "服务", "管理"}
+GOVERNING_ENDINGS = tuple(v for v in L.GOVERNING_VERBS - L.NAME_VERBS if len(v) >= 2)
+AMBIGUOUS_VERBS = {"建设", "推进", "发展", "改革", "规划", "服务", "管理", "联合", "合作"}
 TIME_RE = re.compile(r"(年|月|日|今年|去年|明年|目前|近年来|当前|以来|期间|时期|上半年|下半年)$")
 STOP_POS = {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "f", "q", "y", "e", "o", "zg", "d", "ad"}
 
@@ -170,7 +170,7 @@ def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
         return True
     if any(name.startswith(f) for f in DISTRICT_FORMS if len(f) >= 2) or name[:1] in "省市区县":
         return True
-    return any(t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS for t in modifier_tokens)
+    return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or _unknown_word(t) for t in modifier_tokens)
 
 
 ORG_BODY_SUFFIXES = {"中心", "领导小组", "办公室", "委员会", "工作专班", "专班", "服务中心"}
@@ -412,7 +412,8 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
             if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece):
                 continue
             toks = [t for t in tokens if a <= t.start and t.end <= b]
-            if any(t.word in L.GOVERNING_VERBS or (t.pos == "v" and not _unknown_word(t)) for t in toks[1:]):
+            if any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
+                   (t.pos == "v" and not _unknown_word(t) and t.word not in L.NAME_VERBS) for t in toks[1:]):
                 continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地
             suffix = next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None)
             if suffix:
@@ -429,12 +430,17 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
 
 
 def _strip_governor(s: str, tokens: list[Token], a: int, b: int) -> int:
-    """Start of the first list member after a governing verb or preposition in its chunk."""
+    """Start of the first list member: after the last governing verb, preposition or particle
+    before it (青岛高新区集聚了|歌尔、海信等), but not after a verb that sits inside names
+    (中铁联合物流)."""
     best = a
-    for t in tokens:
-        if a <= t.start and t.end <= b and (t.word in L.GOVERNING_VERBS or t.pos in {"p", "v", "d"}):
-            if t.end < b - 1:
-                best = t.end
+    for i, t in enumerate(tokens):
+        after_place = i > 0 and (tokens[i - 1].word in DISTRICT_FORMS or tokens[i - 1].pos in ("ns", "nr", "nt"))
+        if a <= t.start and t.end < b - 1 and (
+                (t.word in L.GOVERNING_VERBS and (t.word not in L.NAME_VERBS or after_place))
+                or t.pos in {"p", "c", "r", "ul", "uj", "u", "d"} or t.word in PUNCT
+                or (t.pos == "v" and t.start == a)):
+            best = t.end
     return best
 
 

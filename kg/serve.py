@@ -433,8 +433,9 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-PAGE_CSP = (f"default-src 'none'; script-src {_sha256(_PAGE_JS)}; style-src {_sha256(_PAGE_CSS)}; "
-            "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+_META_CSP = (f"default-src 'none'; script-src {_sha256(_PAGE_JS)}; style-src {_sha256(_PAGE_CSS)}; "
+             "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'")
+PAGE_CSP = _META_CSP + "; frame-ancestors 'none'"  # the header; a <meta> CSP cannot carry frame-ancestors
 
 
 def render_page(triples: int) -> str:
@@ -445,7 +446,7 @@ def render_page(triples: int) -> str:
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                     ("\u2029", "\\u2029")):
         data = data.replace(ch, esc)
-    return _PAGE.format(csp=PAGE_CSP, css=_PAGE_CSS, js=_PAGE_JS, queries=data, triples=f"{triples:,}")
+    return _PAGE.format(csp=_META_CSP, css=_PAGE_CSS, js=_PAGE_JS, queries=data, triples=f"{triples:,}")
 
 
 # ---- the HTTP server -------------------------------------------------------------------------
