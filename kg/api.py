@@ -96,7 +96,7 @@ def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) ->
 
 
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,
-         focus: str | None = None, hops: int = 1, max_nodes: int = 400) -> ViewData:
+         focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
     """The data of the interactive graph view, filtered."""
     gs = store if isinstance(store, GraphStore) else open_store(store)
     return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes)

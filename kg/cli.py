@@ -171,7 +171,7 @@ def query(ctx, spec, list_, fmt, params, iris):
 @click.option("--type", "type_", help="Only this class (District, Initiative, Project, Organization, Platform, Park).")
 @click.option("--focus", help="Only the neighbourhood of this entity.")
 @click.option("--hops", type=click.IntRange(0, 10), default=1, show_default=True, help="Radius around --focus.")
-@click.option("--max-nodes", type=click.IntRange(1), default=400, show_default=True,
+@click.option("--max-nodes", type=click.IntRange(1), default=800, show_default=True,
               help="Draw at most this many nodes (the best connected).")
 @click.pass_context
 @handle_errors

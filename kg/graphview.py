@@ -152,7 +152,7 @@ def _find_focus(ents: dict[str, ViewNode], name: str) -> list[str]:
 
 
 def view_data(store: GraphStore, *, district: str | None = None, type: str | None = None,
-              focus: str | None = None, hops: int = 1, max_nodes: int = 400) -> ViewData:
+              focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
     """Entities and core relations of the store, filtered and capped at `max_nodes`."""
     if hops < 0 or max_nodes < 1:
         raise QueryError("--hops must be 0 or more and --max-nodes 1 or more")
@@ -275,19 +275,25 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _layout(data: ViewData) -> dict[str, tuple[int, int]]:
-    """Fixed-seed spring layout, rounded. Needs numpy + scipy; {} without them (the browser lays out)."""
+    """Fixed-seed spring layout of the connected nodes, rounded; unconnected nodes go on a grid
+    below it (they need no force computation). Needs numpy; {} without it (the browser lays out)."""
     g = nx.Graph()
     g.add_nodes_from(n.iri for n in data.nodes)
     g.add_edges_from((e.source, e.target) for e in data.edges)
-    for kw in ({"method": "energy", "gravity": 3.0}, {}):  # gravity keeps components close (nx >= 3.5)
+    linked = [n for n in g if g.degree(n) > 0]
+    alone = sorted(n for n in g if g.degree(n) == 0)
+    scale = max(300.0, 45.0 * len(linked) ** 0.5)
+    pos: dict = {}
+    if linked:
         try:
-            pos = nx.spring_layout(g, seed=7, scale=max(300.0, 45.0 * len(g) ** 0.5), **kw)
-            break
-        except (TypeError, ImportError):
-            continue
-    else:
-        return {}
-    return {n: (round(float(x)), round(float(y))) for n, (x, y) in pos.items()}
+            pos = nx.spring_layout(g.subgraph(linked), seed=7, scale=scale, iterations=40)
+        except ImportError:
+            return {}
+    out = {n: (round(float(x)), round(float(y))) for n, (x, y) in pos.items()}
+    cols = max(1, int(len(alone) ** 0.5 * 1.6))
+    for i, n in enumerate(alone):
+        out[n] = (round(-scale + (i % cols) * 2 * scale / cols), round(scale + 80 + (i // cols) * 60))
+    return out
 
 
 def _tooltip(n: ViewNode) -> str:
