@@ -5,14 +5,15 @@ Service Description), `/` (a query page, or the Service Description for RDF Acce
 `/void.ttl` (VoID), `/data.ttl` (the whole export), `/graph` (the graph view).
 Results by content negotiation (or `format=`): SELECT/ASK as SPARQL JSON (default), XML, CSV,
 TSV; CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML. Refused: SPARQL
-Update (403), SERVICE and LOAD (403), bodies over `max_body` (413), malformed queries (400).
+Update (403), SERVICE and LOAD (403), bodies over `max_body` (413), malformed queries (400);
+queries past the time limit or with results over `max_result` bytes get 503.
 
 Time limit. pyoxigraph cannot interrupt a query from Python, so queries run in a small pool of
 worker *processes* (`python -c` subprocesses), each with its own read-only view of the store (an
 on-disk store is opened read-only, an in-memory one is copied as N-Quads). A query past the
 limit gets a 503 and its worker is killed and replaced (~0.5 s), so a runaway query never keeps
 burning a CPU while the other workers go on answering. Streaming results also check the
-deadline while they are written, and results over `max_result` bytes are refused.
+deadline while they are written (the worker then stays alive).
 """
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ SD_PREFIXES = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-descriptio
                "void": "http://rdfs.org/ns/void#", "formats": FORMATS_NS}
 _STARTUP_LIMIT = 120.0  # seconds a worker may take to load the store
 _GRACE = 0.5  # extra seconds the server waits for a worker's own time-limit answer
+_DEADLINE, _TOO_BIG = "qdkg: past the deadline", "qdkg: result too large"
 
 
 # ---- the worker process ----------------------------------------------------------------------
@@ -73,10 +75,10 @@ class _Sink:
 
     def write(self, data) -> int:
         if time.monotonic() > self.deadline:
-            raise TimeoutError("deadline")
+            raise TimeoutError(_DEADLINE)
         self.size += len(data)
         if self.size > self.limit:
-            raise MemoryError("limit")
+            raise MemoryError(_TOO_BIG)
         self.parts.append(bytes(data))
         return len(data)
 
@@ -88,9 +90,9 @@ def _answer(store, query: str, accept: list[str], dataset: dict, timeout: float,
     """Run one query; return ("ok", media_type, body) or (status, message)."""
     deadline = time.monotonic() + timeout
     try:
-        graphs = {k: [ox.NamedNode(g) for g in v] for k, v in dataset.items() if v}
-        res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union="default_graph" not in graphs,
-                          **graphs)
+        # default-graph-uri / named-graph-uri, when given, are the whole dataset (SPARQL Protocol 2.1.4)
+        graphs = {k: [ox.NamedNode(g) for g in v] for k, v in dataset.items()} if any(dataset.values()) else {}
+        res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=not graphs, **graphs)
         triples = isinstance(res, ox.QueryTriples)
         media = _choose(accept, triples)
         if media is None:
@@ -106,15 +108,11 @@ def _answer(store, query: str, accept: list[str], dataset: dict, timeout: float,
     except SyntaxError as exc:
         from .sparql import _one_line
         return 400, f"malformed SPARQL: {_one_line(str(exc))}"
-    except TimeoutError:
-        return 503, None
-    except MemoryError:
-        return 413, f"the result is larger than {max_result // 1_000_000} MB: add a LIMIT or select fewer variables"
-    except (OSError, ValueError, RuntimeError) as exc:
-        if "deadline" in str(exc):
+    except Exception as exc:  # noqa: BLE001 - the worker must answer, whatever happened
+        if _DEADLINE in str(exc):
             return 503, None
-        if "limit" in str(exc):
-            return 413, f"the result is larger than {max_result // 1_000_000} MB: add a LIMIT"
+        if _TOO_BIG in str(exc):
+            return 503, f"the result is larger than {max_result / 1e6:g} MB: add a LIMIT or select fewer variables"
         return 500, "the query failed: " + " ".join(str(exc).split())[:300]
 
 
@@ -125,11 +123,15 @@ def _worker_main(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
     conn = Connection(fd)
     (kind, value), max_result = conn.recv()
-    if kind == "path":
-        store = ox.Store.read_only(value)
-    else:
-        store = ox.Store()
-        store.load(value, format=ox.RdfFormat.N_QUADS)
+    try:
+        if kind == "path":
+            store = ox.Store.read_only(value)
+        else:
+            store = ox.Store()
+            store.load(value, format=ox.RdfFormat.N_QUADS)
+    except (OSError, ValueError, SyntaxError) as exc:
+        conn.send(" ".join(str(exc).split())[:200])
+        return
     conn.send("ready")
     while True:
         try:
@@ -182,13 +184,13 @@ class _Pool:
         conn = Connection(mine.detach())
         try:
             conn.send((self.source, self.max_result))
-            ok = conn.poll(_STARTUP_LIMIT) and conn.recv() == "ready"
+            said = conn.recv() if conn.poll(_STARTUP_LIMIT) else "it took too long"
         except (EOFError, OSError):
-            ok = False
-        if ok:
+            said = "it exited"
+        if said == "ready":
             self.idle.put((proc, conn))
         else:
-            self.failure = "a query worker could not open the store"
+            self.failure = f"a query worker could not open the store ({said})"
             self._kill(proc, conn)
         self.ready.set()
 
@@ -201,10 +203,14 @@ class _Pool:
 
     def run(self, query: str, accept: list[str], dataset: dict):
         """("ok", media, body) or (status, message) where message None means the time limit."""
-        try:
-            proc, conn = self.idle.get(timeout=self.timeout + _STARTUP_LIMIT)
-        except queue.Empty:
-            return 503, self.failure or "the server is busy: every query worker is taken; try again"
+        deadline = time.monotonic() + self.timeout + _STARTUP_LIMIT
+        while True:
+            try:
+                proc, conn = self.idle.get(timeout=0.25)
+                break
+            except queue.Empty:
+                if time.monotonic() > deadline or (self.failure and not self.procs):
+                    return 503, self.failure or "the server is busy: every query worker is taken; try again"
         try:
             conn.send((query, accept, dataset, self.timeout))
             if conn.poll(self.timeout + _GRACE):
@@ -613,7 +619,7 @@ class _Handler(BaseHTTPRequestHandler):
         if status == "ok":
             media, body = rest
             return self._send(200, body, f"{media}; charset=utf-8" if media != "application/ld+json" else media)
-        message = rest[0] or (f"query exceeded the {self.server.timeout:g} s time limit: add a LIMIT or narrow "
+        message = rest[0] or (f"query exceeded the {self.server.query_timeout:g} s time limit: add a LIMIT or narrow "
                               "the pattern")
         raise _Refused(status, message)
 
@@ -648,7 +654,7 @@ class SparqlServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
-        self.store, self.timeout, self.max_body, self.verbose = store, timeout, max_body, verbose
+        self.store, self.query_timeout, self.max_body, self.verbose = store, timeout, max_body, verbose
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.RLock()
         if store.path is not None:
