@@ -229,6 +229,12 @@ def eval_(ctx, gold, show_misses, as_json):
     click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else format_scores(results))
 
 
+from .cli_serve import push, serve  # noqa: E402  (imports handle_errors from this module)
+
+cli.add_command(serve)
+cli.add_command(push)
+
+
 def main() -> None:
     cli(prog_name="kg")
 

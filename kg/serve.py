@@ -4,7 +4,8 @@ Routes: `/sparql` (GET ?query=, POST form or application/sparql-query; without a
 Service Description), `/` (a query page, or the Service Description for RDF Accept headers),
 `/void.ttl` (VoID), `/data.ttl` (the whole export), `/graph` (the graph view).
 Results by content negotiation (or `format=`): SELECT/ASK as SPARQL JSON (default), XML, CSV,
-TSV; CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML. Refused: SPARQL
+TSV; CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML; default-graph-uri and
+named-graph-uri are honoured (otherwise the union of all graphs is the default graph). Refused: SPARQL
 Update (403), SERVICE and LOAD (403), bodies over `max_body` (413), malformed queries (400);
 queries past the time limit or with results over `max_result` bytes get 503.
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import queue
 import re
 import signal
@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -143,7 +142,9 @@ def _worker_main(fd: int) -> None:
         conn.send(_answer(store, *msg, max_result))
 
 
-_WORKER = "import sys; from kg.serve import _worker_main; _worker_main(int(sys.argv[1]))"
+# the worker imports kg exactly as this process does: same sys.path, no main-script re-import
+_WORKER = ("import json, sys; sys.path[:] = json.loads(sys.argv[2]); "
+           "from kg.serve import _worker_main; _worker_main(int(sys.argv[1]))")
 
 
 class _Pool:
@@ -159,9 +160,6 @@ class _Pool:
         self.lock = threading.Lock()
         self.closed, self.failure = False, None
         self.ready = threading.Event()
-        root = str(Path(__file__).resolve().parent.parent)
-        self.env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
         for _ in range(size):
             self._replace()
 
@@ -174,9 +172,10 @@ class _Pool:
         mine, theirs = socket.socketpair()
         with self.lock:
             if self.closed:
-                mine.close(), theirs.close()
+                mine.close()
+                theirs.close()
                 return
-            proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(theirs.fileno())], env=self.env,
+            proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(theirs.fileno()), json.dumps(sys.path)],
                                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL)
             self.procs[proc.pid] = proc
@@ -374,7 +373,9 @@ _PAGE_JS = r"""(function () {
     tbl.appendChild(tr);
     rows.forEach(function (b) {
       var r = document.createElement("tr");
-      vars.forEach(function (v) { var td = document.createElement("td"); td.textContent = term(b[v]); r.appendChild(td); });
+      vars.forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = term(b[v]); r.appendChild(td);
+      });
       tbl.appendChild(r);
     });
     out.replaceChildren(tbl);

@@ -116,8 +116,10 @@ def resolve_query(spec: str, stdin_text: str | None = None) -> str:
 # ---- parameters ---------------------------------------------------------------------------
 
 def query_params(sparql: str) -> list[str]:
-    """Names of the parameters (`VALUES ?k { default }` blocks) a query accepts."""
-    return list(dict.fromkeys(m.group(1) for m in _VALUES.finditer(sparql)))
+    """Names of the parameters a query accepts: `VALUES ?k { default }` blocks with exactly one
+    default value (a VALUES block listing several values is part of the query, not a parameter)."""
+    return list(dict.fromkeys(m.group(1) for m in _VALUES.finditer(sparql)
+                              if len(re.findall(_STRING + r'|<[^>]*>|[^\s"\'<>]+', m.group(2).strip())) == 1))
 
 
 def _sparql_string(value: str) -> str:
@@ -138,7 +140,7 @@ def bind_params(sparql: str, params: dict[str, str]) -> str:
 
     def swap(m: re.Match) -> str:
         key = m.group(1)
-        if key not in wanted:
+        if key not in wanted or key not in accepted:
             return m.group(0)
         return f"VALUES ?{key} {{ {_sparql_string(wanted[key])} }}"
 

@@ -173,9 +173,11 @@ def test_bind_params_escapes_and_checks_names(store):
 
 
 def test_bind_params_leaves_other_values_blocks():
-    q = 'SELECT * WHERE { VALUES ?a { "x}y" } VALUES ?b { 1 2 } }'
-    assert query_params(q) == ["a", "b"]
-    assert bind_params(q, {"?b": "3"}) == 'SELECT * WHERE { VALUES ?a { "x}y" } VALUES ?b { "3" } }'
+    q = 'SELECT * WHERE { VALUES ?a { "x}y" } VALUES ?b { 1 2 } VALUES ?c { 5 } }'
+    assert query_params(q) == ["a", "c"]  # a VALUES block with several values is not a parameter
+    assert bind_params(q, {"?c": "3"}) == 'SELECT * WHERE { VALUES ?a { "x}y" } VALUES ?b { 1 2 } VALUES ?c { "3" } }'
+    with pytest.raises(QueryError, match="unknown parameter 'b'"):
+        bind_params(q, {"b": "3"})
 
 
 # ---- running and errors -----------------------------------------------------------------
