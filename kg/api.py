@@ -90,8 +90,12 @@ def query(spec: str, *, store: GraphStore | str | Path | None = None, params: di
 
 
 def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) -> bytes:
-    """The graph serialised in `fmt` (ttl, nt, jsonld, trig)."""
+    """The graph serialised in `fmt`: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi)."""
     gs = store if isinstance(store, GraphStore) else open_store(store)
+    if fmt in ("graphml", "gexf"):
+        from .gephi import export_graph
+
+        return export_graph(gs, fmt)
     return _export.export(gs, fmt)
 
 

@@ -185,13 +185,15 @@ def view(ctx, out, district, type_, focus, hops, max_nodes):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS) + ["graphml", "gexf"]), default="ttl",
+              show_default=True, help="RDF (ttl, nt, jsonld, trig: one named graph per article) or Gephi (graphml, gexf).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @click.pass_context
 @handle_errors
 def export(ctx, fmt, output):
-    """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG."""
+    """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG, or the
+    entity network as GraphML / GEXF for Gephi."""
     data = api.export(fmt, store=ctx.obj["store"])
     if output is None:
         sys.stdout.buffer.write(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from .script import detect_script, to_simplified
 from .shacl import load_ontology
 from .store import GraphStore
 from .structure import parse
-from .vocab import ONTOLOGY_GRAPH
+from .vocab import ONTOLOGY_GRAPH, QDR
+
+DATASET = QDR["dataset"]
 
 
 @dataclass
@@ -85,14 +88,39 @@ def _write(store: GraphStore, min_confidence: float) -> Resolved:
     items = store.cache.all()
     resolved = resolve_all(items, min_confidence)
     scripts = {ex.article.id: sc for ex, sc in items}
-    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH)}
+    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH), str(DATASET)}
     for g in store.graphs():
         if g not in keep:
             store.remove_graph(g)
     for article in resolved.articles:
         store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id]))
+    store.remove_graph(str(DATASET))
+    store.replace_graph(str(DATASET), dataset_triples(store, resolved))
     store.flush()
     return resolved
+
+
+def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
+    """A VoID / DCAT description of the graph itself: title, sources, date, licence, counts."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    void, dcat = Namespace("http://rdfs.org/ns/void#"), Namespace("http://www.w3.org/ns/dcat#")
+    d = DATASET
+    out = [(d, RDF.type, void.Dataset), (d, RDF.type, dcat.Dataset),
+           (d, DCTERMS.title, Literal("qdkg knowledge graph", lang="en")),
+           (d, DCTERMS.description, Literal("Entities, relations and source sentences extracted by qdkg from "
+                                            "Chinese regional-development news.", lang="en")),
+           (d, DCTERMS.created, Literal(date.today().isoformat(), datatype=XSD.date)),
+           (d, DCTERMS.rights, Literal("Facts extracted by qdkg, each linked to its source sentence; the source "
+                                       "articles remain under their publishers' copyright.", lang="en")),
+           (d, void.vocabulary, URIRef("https://w3id.org/qdkg/ontology#")),
+           (d, void.entities, Literal(len(resolved.entities), datatype=XSD.integer)),
+           (d, void.documents, Literal(len(resolved.articles), datatype=XSD.integer))]
+    out += [(d, DCTERMS.source, Literal(name)) for name in sorted({a.source for a in resolved.articles})]
+    triples = store.count_triples() + len(out) + 1
+    out.append((d, void.triples, Literal(triples, datatype=XSD.integer)))
+    return out
 
 
 def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: float) -> BuildReport:

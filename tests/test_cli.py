@@ -166,7 +166,7 @@ def test_export_formats(built, tmp_path):
     res = run(built, "export", "--format", "trig")
     assert res.exit_code == 0
     graphs = {q.graph_name for q in ox.parse(res.stdout_bytes, format=ox.RdfFormat.TRIG)}
-    assert len(graphs) == 5  # four articles and the ontology
+    assert len(graphs) == 6  # four articles, the ontology and the dataset description
 
 
 def test_export_unwritable(built, tmp_path):
@@ -234,3 +234,14 @@ def test_eval_prints_the_four_score_lines(built):
 def test_eval_without_gold_files(built, tmp_path):
     res = run(built, "eval", "--gold", str(tmp_path))
     assert res.exit_code == 2 and res.output.startswith("Error: ") and "no .json gold files" in res.output
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_for_gephi(built, tmp_path, fmt):
+    import networkx as nx
+
+    out = tmp_path / f"g.{fmt}"
+    res = run(built, "export", "--format", fmt, "-o", str(out))
+    assert res.exit_code == 0, res.output
+    g = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
+    assert g.number_of_nodes() > 400 and g.number_of_edges() > 300

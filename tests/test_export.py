@@ -118,18 +118,22 @@ def test_jsonld_parses_back(store, graph):
     assert isomorphic(g, graph)
 
 
+DATASET_GRAPH = "https://w3id.org/qdkg/resource/dataset"
+
+
 def test_trig_has_one_graph_per_article_plus_ontology(store, graph):
+    """One named graph per article, plus the ontology and the dataset description."""
     trig = export(store, "trig")
     quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
     names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    assert names == set(ARTICLES) | {str(ONTOLOGY_GRAPH)}
+    assert names == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH}
     assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
     assert len(quads) == len(store)
     # with rdflib too; its union equals the Turtle export
     ds = Dataset()
     ds.parse(data=trig, format="trig")
     named = {str(g.identifier) for g in ds.graphs() if len(g)}
-    assert named == set(ARTICLES) | {str(ONTOLOGY_GRAPH)}
+    assert named == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH}
     union = Graph()
     for s, p, o, _ in ds.quads((None, None, None, None)):
         union.add((s, p, o))
@@ -230,3 +234,15 @@ def test_write_atomic_into_a_file_as_folder(tmp_path):
         write_atomic(blocker / "qdkg.ttl", b"data")
     assert str(info.value).startswith(f"cannot create output folder {blocker}:")
     assert "\n" not in str(info.value)
+
+
+def test_turtle_export_describes_itself(ttl):
+    """VoID/DCAT description of the export: title, source, created, rights, and a true triple count."""
+    g = Graph().parse(data=ttl, format="turtle")
+    void = "http://rdfs.org/ns/void#"
+    ds = URIRef("https://w3id.org/qdkg/resource/dataset")
+    assert (ds, RDF.type, URIRef(void + "Dataset")) in g
+    assert int(g.value(ds, URIRef(void + "triples"))) == len(g)
+    assert str(g.value(ds, URIRef("http://purl.org/dc/terms/source"))) == "000_860cbca26c24b5e4.txt"
+    for p in ("title", "created", "rights"):
+        assert g.value(ds, URIRef("http://purl.org/dc/terms/" + p)) is not None
