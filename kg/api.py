@@ -34,7 +34,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
           encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False,
-          jobs: int = 1) -> BuildOutputs:
+          jobs: int = 1, progress=None) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
     if not paths:
@@ -44,19 +44,19 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
         paths = [DEFAULT_INPUT]
     out_dir = _export.check_writable(out)
     gs = GraphStore() if in_memory else GraphStore(store if store is not None else default_store_path())
-    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs)
+    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress)
     return _outputs(gs, report, out_dir, in_memory)
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
-           min_confidence: float = 0.0, jobs: int = 1) -> BuildOutputs:
+           min_confidence: float = 0.0, jobs: int = 1, progress=None) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
     out/qdkg.ttl and out/graph.html."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
     out_dir = _export.check_writable(out)
     gs = GraphStore(store if store is not None else default_store_path())
-    report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs)
+    report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress)
     return _outputs(gs, report, out_dir, False)
 
 

@@ -4,6 +4,7 @@ Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
 5 store missing or locked, 6 SHACL violations, 130 interrupted."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -81,6 +82,30 @@ def _print_summary(res, verb: str) -> None:
     click.echo(f"Took {r.seconds:.1f} s.")
 
 
+@contextlib.contextmanager
+def _progress(label: str):
+    """A progress bar on stderr for interactive runs of several files; silent when stderr is
+    not a terminal (pipes, CI)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict = {}
+
+    def step(done: int, total: int) -> None:
+        if total < 2:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    try:
+        yield step
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_input_options
@@ -91,8 +116,9 @@ def build(ctx, paths, out, encoding, min_confidence, jobs):
 
     Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
     then prints a summary."""
-    res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
-                    min_confidence=min_confidence, jobs=jobs)
+    with _progress("Extracting") as progress:
+        res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
+                        min_confidence=min_confidence, jobs=jobs, progress=progress)
     _print_summary(res, "Read")
 
 
@@ -103,8 +129,9 @@ def build(ctx, paths, out, encoding, min_confidence, jobs):
 @handle_errors
 def ingest(ctx, paths, out, encoding, min_confidence, jobs):
     """Add articles to the existing graph (re-ingesting a file changes nothing)."""
-    res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
-                     min_confidence=min_confidence, jobs=jobs)
+    with _progress("Extracting") as progress:
+        res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
+                         min_confidence=min_confidence, jobs=jobs, progress=progress)
     _print_summary(res, "Ingested")
 
 

@@ -51,13 +51,21 @@ def extract_source(src: Source) -> list[tuple[Extraction, str]]:
     return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
 
 
-def extract_sources(sources: list[Source], jobs: int = 1) -> list[tuple[Extraction, str]]:
-    """Extract every source, in input order; `jobs` > 1 uses worker processes (same output)."""
+def extract_sources(sources: list[Source], jobs: int = 1, progress=None) -> list[tuple[Extraction, str]]:
+    """Extract every source, in input order; `jobs` > 1 uses worker processes (same output).
+    `progress(done, total)` is called as files are done."""
+    results = []
     if jobs <= 1 or len(sources) < 2:
-        results = [extract_source(s) for s in sources]
+        for s in sources:
+            results.append(extract_source(s))
+            if progress:
+                progress(len(results), len(sources))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(extract_source, sources, chunksize=max(1, len(sources) // (jobs * 4))))
+            for r in pool.map(extract_source, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4)))):
+                results.append(r)
+                if progress:
+                    progress(len(results), len(sources))
     return [item for per_source in results for item in per_source]
 
 
@@ -141,11 +149,11 @@ def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: fl
 
 
 def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-          jobs: int = 1) -> BuildReport:
+          jobs: int = 1, progress=None) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held."""
     t0 = time.perf_counter()
     sources = [read_source(f, encoding) for f in find_inputs(paths)]
-    items = extract_sources(sources, jobs)
+    items = extract_sources(sources, jobs, progress)
     store.clear()
     store.cache.clear()
     store.set_ontology(load_ontology())
@@ -155,12 +163,12 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-           jobs: int = 1) -> BuildReport:
+           jobs: int = 1, progress=None) -> BuildReport:
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
     nothing; ingesting an edited file replaces the articles that came from it before."""
     t0 = time.perf_counter()
     sources = [read_source(f, encoding) for f in find_inputs(paths)]
-    items = extract_sources(sources, jobs)
+    items = extract_sources(sources, jobs, progress)
     if not store.graphs():
         store.set_ontology(load_ontology())
     names = {s.name: s.digest for s in sources}
