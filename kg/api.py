@@ -11,7 +11,7 @@ from . import serialize as _export
 from .errors import InputError
 from .pipeline import BuildReport, build as _build, ingest as _ingest, list_articles, remove as _remove
 from .sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
-from .store import GraphStore, default_store_path
+from .store import GraphStore, default_store_path, staged
 from .shacl import ValidationReport, validate as _validate
 from .graphview import ViewData, render_html, view_data, write_view
 
@@ -34,7 +34,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
           encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False,
-          jobs: int = 1, progress=None) -> BuildOutputs:
+          jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
     if not paths:
@@ -43,21 +43,30 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
                              "article files or folders to read (kg build PATH...)")
         paths = [DEFAULT_INPUT]
     out_dir = _export.check_writable(out)
-    gs = GraphStore() if in_memory else GraphStore(store if store is not None else default_store_path())
-    report = _build(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress)
-    return _outputs(gs, report, out_dir, in_memory)
+    options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
+                   strict=strict)
+    if in_memory:
+        gs = GraphStore()
+        return _outputs(gs, _build(paths, gs, **options), out_dir, True)
+    path = Path(store if store is not None else default_store_path())
+    with staged(path, fresh=True) as gs:
+        report = _build(paths, gs, **options)
+    return _outputs(GraphStore.open_existing(path), report, out_dir, False)
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
-           min_confidence: float = 0.0, jobs: int = 1, progress=None) -> BuildOutputs:
+           min_confidence: float = 0.0, jobs: int = 1, progress=None, errors: str = "strict",
+           strict: bool = False) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
     out/qdkg.ttl and out/graph.html."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
     out_dir = _export.check_writable(out)
-    gs = GraphStore(store if store is not None else default_store_path())
-    report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress)
-    return _outputs(gs, report, out_dir, False)
+    path = Path(store if store is not None else default_store_path())
+    with staged(path, fresh=False) as gs:
+        report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress,
+                         errors=errors, strict=strict)
+    return _outputs(GraphStore.open_existing(path), report, out_dir, False)
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
@@ -74,9 +83,10 @@ def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
 
 def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
     """Remove articles (by id or source file name) from the graph; returns the removed ids."""
-    path = store if store is not None else default_store_path()
-    GraphStore.open_existing(path)  # fails clearly when there is no store yet
-    return _remove(GraphStore(path), names)
+    path = Path(store if store is not None else default_store_path())
+    GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
+    with staged(path, fresh=False) as gs:
+        return _remove(gs, names)
 
 
 def query(spec: str, *, store: GraphStore | str | Path | None = None, params: dict[str, str] | None = None,

@@ -58,7 +58,11 @@ def _input_options(fn):
     for option in reversed((
         click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
                      help="Folder for qdkg.ttl and graph.html."),
-        click.option("--encoding", help="Encoding of the input files (default: UTF-8, BOMs honoured)."),
+        click.option("--encoding", help="Encoding of the input files (default: detected: BOM, UTF-8, "
+                                        "GB18030/GBK, Big5)."),
+        click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
+                     help="Undecodable bytes: stop with an error, or replace them with U+FFFD."),
+        click.option("--strict", is_flag=True, help="Stop at an empty or binary file instead of skipping it."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                      help="Drop extracted relations less confident than this."),
         click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -70,6 +74,8 @@ def _input_options(fn):
 
 def _print_summary(res, verb: str) -> None:
     r = res.report
+    for skipped in r.skipped:
+        click.echo(f"Skipped {skipped}", err=True)
     click.echo(f"{verb} {len(r.files)} file(s): {r.added} articles, {r.characters} characters "
                f"({', '.join(sorted(set(r.encodings.values()))) or '-'}).")
     click.echo(f"Graph: {r.articles} articles, {r.sentences} sentences, {r.triples} triples, "
@@ -111,14 +117,14 @@ def _progress(label: str):
 @_input_options
 @click.pass_context
 @handle_errors
-def build(ctx, paths, out, encoding, min_confidence, jobs):
+def build(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
     """Build the graph from articles (default: every .txt under seeds/).
 
     Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
     then prints a summary."""
     with _progress("Extracting") as progress:
-        res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
-                        min_confidence=min_confidence, jobs=jobs, progress=progress)
+        res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
+                        strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
     _print_summary(res, "Read")
 
 
@@ -127,11 +133,11 @@ def build(ctx, paths, out, encoding, min_confidence, jobs):
 @_input_options
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, out, encoding, min_confidence, jobs):
+def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
     """Add articles to the existing graph (re-ingesting a file changes nothing)."""
     with _progress("Extracting") as progress:
-        res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding,
-                         min_confidence=min_confidence, jobs=jobs, progress=progress)
+        res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
+                         strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
     _print_summary(res, "Ingested")
 
 

@@ -11,9 +11,7 @@ import difflib
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,21 +347,11 @@ def render_html(data: ViewData, *, title: str) -> str:
 
 
 def write_view(data: ViewData, path: str | Path, *, title: str) -> Path:
-    """Render and write the page atomically (temp file in the same folder, then os.replace)."""
+    """Render and write the page atomically (temp file in the same folder, then rename)."""
+    from .serialize import write_atomic
+
     path = Path(path)
-    text = render_html(data, title=title).encode("utf-8")
-    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                         delete=False) as fh:
-            tmp = fh.name
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write the graph view to {path}: {exc.strerror or exc}; "
-                          "choose a writable folder or file name for the output") from None
-    return path
+        return write_atomic(path, render_html(data, title=title))
+    except OutputError as exc:
+        raise OutputError(f"cannot write the graph view to {path}: {exc.message}") from None

@@ -17,7 +17,7 @@ from .errors import InputError
 from .extract import extract_article
 from .graph import article_graph, article_iri
 from .model import Extraction, Resolved, Source, core_type
-from .read import find_inputs, read_source
+from .read import Skipped, read_inputs
 from .resolve import resolve
 from .script import detect_script, to_simplified
 from .shacl import load_ontology
@@ -42,6 +42,7 @@ class BuildReport:
     amounts: int = 0
     seconds: float = 0.0
     resolved: Resolved | None = None
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def extract_source(src: Source) -> list[tuple[Extraction, str]]:
@@ -83,9 +84,10 @@ def resolve_all(items: list[tuple[Extraction, str]], min_confidence: float = 0.0
     return resolved
 
 
-def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0, jobs: int = 1):
+def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0, jobs: int = 1,
+                  errors: str = "strict"):
     """Read, parse, extract and resolve every article under `paths` (no store involved)."""
-    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    sources, _ = read_inputs(paths, encoding=encoding, errors=errors)
     items = extract_sources(sources, jobs)
     resolved = resolve_all(items, min_confidence)
     return sources, resolved, {ex.article.id: sc for ex, sc in items}
@@ -131,8 +133,10 @@ def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
     return out
 
 
-def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: float) -> BuildReport:
-    report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources})
+def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: float,
+            skipped: list[Skipped]) -> BuildReport:
+    report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources},
+                         skipped=list(skipped))
     report.added = sum(1 for a in resolved.articles if a.source in {s.name for s in sources})
     report.articles = len(resolved.articles)
     report.sentences = sum(len(a.sentences) for a in resolved.articles)
@@ -149,25 +153,26 @@ def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: fl
 
 
 def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-          jobs: int = 1, progress=None) -> BuildReport:
-    """Build the graph of the articles under `paths` into `store`, replacing what it held."""
+          jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+    """Build the graph of the articles under `paths` into `store`, replacing what it held.
+    Empty and binary files are skipped and listed in the report (an error with `strict`)."""
     t0 = time.perf_counter()
-    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
     items = extract_sources(sources, jobs, progress)
     store.clear()
     store.cache.clear()
     store.set_ontology(load_ontology())
     for ex, script in items:
         store.cache.put(ex, script)
-    return _report(store, _write(store, min_confidence), sources, t0)
+    return _report(store, _write(store, min_confidence), sources, t0, skipped)
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-           jobs: int = 1, progress=None) -> BuildReport:
+           jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
     nothing; ingesting an edited file replaces the articles that came from it before."""
     t0 = time.perf_counter()
-    sources = [read_source(f, encoding) for f in find_inputs(paths)]
+    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
     items = extract_sources(sources, jobs, progress)
     if not store.graphs():
         store.set_ontology(load_ontology())
@@ -178,7 +183,7 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
             store.cache.remove(old)
     for ex, script in items:
         store.cache.put(ex, script)
-    return _report(store, _write(store, min_confidence), sources, t0)
+    return _report(store, _write(store, min_confidence), sources, t0, skipped)
 
 
 def list_articles(store: GraphStore) -> list[dict]:
@@ -194,7 +199,7 @@ def list_articles(store: GraphStore) -> list[dict]:
 def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) -> list[str]:
     """Remove articles by id or by source file name; returns the removed ids."""
     known = list_articles(store)
-    wanted = {os.path.basename(n) if n.endswith(".txt") else n for n in names}
+    wanted = {os.path.basename(n) if n.lower().endswith((".txt", ".html", ".htm")) else n for n in names}
     ids = [i["id"] for i in known if i["id"] in wanted or i["source"] in wanted]
     missing = [n for n in wanted if not any(n in (i["id"], i["source"]) for i in known)]
     if missing:

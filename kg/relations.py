@@ -103,14 +103,16 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
             for form in LOCAL_PREFIXES:
                 if key.startswith(form) and len(key) - len(form) >= 2 and "District" not in types[id(m)] \
                         and key[len(form)] not in STREET_CHARS:
-                    d = Mention(text=form, key=canonical_district(form), start=m.start, end=m.start + len(form),
+                    d = Mention(text=m.text[:len(form)], key=canonical_district(form), start=m.start,
+                                end=m.start + len(form),
                                 types=("District",), sentence=sent_index, rule="name-prefix", confidence=0.9)
                     _rel(out, m, "locatedIn", d, sent_index, "locatedIn-name-prefix", 0.85)
                     rest = key[len(form):]
                     second = next((f for f in LOCAL_PREFIXES if rest.startswith(f) and len(rest) - len(f) >= 2
                                    and rest[len(f)] not in STREET_CHARS), None)
                     if second:  # 莱西莱阳一体化发展先行区 lies in both
-                        d2 = Mention(text=second, key=canonical_district(second), start=m.start + len(form),
+                        d2 = Mention(text=m.text[len(form):len(form) + len(second)], key=canonical_district(second),
+                                     start=m.start + len(form),
                                      end=m.start + len(form) + len(second), types=("District",),
                                      sentence=sent_index, rule="name-prefix", confidence=0.9)
                         _rel(out, m, "locatedIn", d2, sent_index, "locatedIn-name-prefix", 0.85)

@@ -42,21 +42,27 @@ def check_writable(folder: str | Path) -> Path:
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
     """Write to a temporary file beside `path`, then rename it into place: a reader never sees
-    a half-written file and an interrupted write leaves the old file intact."""
+    a half-written file, and an interrupted or failed write leaves the old file intact and no
+    temporary file behind."""
     p = Path(path)
     check_writable(p.parent if str(p.parent) else ".")
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, p)
+        tmp = None
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"cannot write {p}: {exc.strerror}; free some space or choose another path") from None
+        raise OutputError(f"cannot write {p}: {exc.strerror or exc}; free some space or choose another path") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return p

@@ -6,7 +6,10 @@ write one transaction per article; `kg query`, `kg view`, `kg export` open it re
 """
 from __future__ import annotations
 
+import gc
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -60,6 +63,49 @@ def from_ox(term) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def check_target(path: Path) -> None:
+    """A store may be written at `path` if it is new, empty, or already a qdkg store."""
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / _MARKER).exists())):
+        raise StoreError(f"{path} exists and is not a qdkg store: choose an empty or new folder with --store")
+
+
+@contextmanager
+def staged(path: str | Path, *, fresh: bool) -> Iterator["GraphStore"]:
+    """A writable store that replaces the one at `path` only when the block succeeds.
+
+    The work happens in a sibling folder: empty (`fresh`, for a build) or a checkpoint of the
+    current store (for ingest and remove). On success one rename swaps it in; on an error or an
+    interruption (Ctrl-C, a kill) the store at `path` is untouched and the sibling is removed
+    (or, after a kill, left as a hidden `.NAME.new-PID` folder that the next run clears)."""
+    final = Path(path)
+    check_target(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = final.parent / f".{final.name}.new-{os.getpid()}"
+    if not fresh and (final / _MARKER).exists():
+        try:
+            current = GraphStore(final)
+        except StoreError:
+            raise
+        current.backup(staging)
+        current.close()
+    work = GraphStore(staging)
+    try:
+        yield work
+        work.flush()
+        work.close()
+        old = final.parent / f".{final.name}.old-{os.getpid()}"
+        if final.exists():
+            os.rename(final, old)
+        os.rename(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        work.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 class GraphStore:
     """A qdkg graph: on disk when `path` is given, in memory otherwise."""
 
@@ -75,9 +121,7 @@ class GraphStore:
                         f"(or point --store / {STORE_ENV} at an existing store)")
                 self._store = ox.Store.read_only(str(self.path))
             else:
-                if self.path.exists() and any(self.path.iterdir()) and not (self.path / _MARKER).exists():
-                    raise StoreError(
-                        f"{self.path} exists and is not a qdkg store: choose an empty or new folder with --store")
+                check_target(self.path)
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
                 (self.path / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
@@ -89,6 +133,19 @@ class GraphStore:
     @classmethod
     def open_existing(cls, path: str | Path | None = None) -> "GraphStore":
         return cls(path if path is not None else default_store_path(), read_only=True)
+
+    def close(self) -> None:
+        """Release the database (its files and lock)."""
+        self._store = None
+        gc.collect()
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of this on-disk store (and its extraction cache) at `target`."""
+        self._store.flush()
+        self._store.backup(str(target))
+        (target / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
+        if (self.path / "extractions").is_dir():
+            shutil.copytree(self.path / "extractions", target / "extractions")
 
     # ---- writing ----------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:

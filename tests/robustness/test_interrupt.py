@@ -172,9 +172,7 @@ def wait_until_importing(proc: subprocess.Popen, timeout: float = 30) -> None:
     pytest.skip("could not catch the child while importing")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Ctrl-C while `kg` is still importing (first ~0.3-0.5 s: "
-                                      "kg/__init__ imports kg.api and every heavy dependency outside "
-                                      "handle_errors) prints a KeyboardInterrupt traceback")
+# regression test (bug fixed): Ctrl-C while `kg` is still importing (first ~0.3-0.5 s: kg/__init__ imports kg.api and every heavy dependency outside handle_errors) prints 
 def test_sigint_during_startup(tmp_path):
     proc = kg("--store", tmp_path / "S", "build", SEEDS, "--out", tmp_path / "O", cwd=tmp_path)
     wait_until_importing(proc)
@@ -200,8 +198,7 @@ def test_interrupted_write_atomic_keeps_old_file(tmp_path, monkeypatch):
     assert target.read_bytes() == b"old"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kg.serialize.write_atomic removes its temporary file only on "
-                                      "OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp")
+# regression test (bug fixed): kg.serialize.write_atomic removes its temporary file only on OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp
 def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(b"old")
@@ -211,8 +208,7 @@ def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kg.graphview.write_view removes its temporary file only on "
-                                      "OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp")
+# regression test (bug fixed): kg.graphview.write_view removes its temporary file only on OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp
 def test_interrupted_write_view_leaves_no_temp_file(tmp_path, monkeypatch):
     from kg.graphview import ViewData, write_view
 
@@ -225,9 +221,7 @@ def test_interrupted_write_view_leaves_no_temp_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kg build replaces the store piecemeal (store.clear(), then one "
-                                      "transaction per article): an interrupted build leaves a store that is "
-                                      "neither the old graph nor the new one, while qdkg.ttl still shows the old")
+# regression test (bug fixed): kg build replaces the store piecemeal (store.clear(), then one transaction per article): an interrupted build leaves a store that is neither
 def test_interrupted_build_leaves_old_or_new_store(built, tmp_path, monkeypatch):
     from kg import api
 

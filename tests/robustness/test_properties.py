@@ -173,10 +173,7 @@ def test_relation_endpoints_slice_back_simplified(text):
             assert text[m.start:m.end] == m.text, m
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kg.relations 'name-prefix' District mentions (locatedIn from a "
-                                      "district prefix in a name) take text= the Simplified gazetteer form, so in "
-                                      "Traditional articles their offsets slice '嶗山區' but text is '崂山区' "
-                                      "(Mention.text should be as written; resolve counts it as a surface form)")
+# regression test (bug fixed): kg.relations 'name-prefix' District mentions (locatedIn from a district prefix in a name) take text= the Simplified gazetteer form, so in Tr
 def test_relation_endpoints_slice_back_traditional():
     text = "嶗山區經濟開發區由青島市嶗山區人民政府負責運營。"
     spans = [m for m in relation_mentions(text) if m.start < m.end]

@@ -102,9 +102,7 @@ def test_export_disk_full(store, tmp_path, monkeypatch, call):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]  # no temporary file left
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kg.serialize.write_atomic calls tempfile.mkstemp outside its "
-                                      "try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary "
-                                      "file escapes as a raw OSError (exit 1 and a traceback from the CLI)")
+# regression test (bug fixed): kg.serialize.write_atomic calls tempfile.mkstemp outside its try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary file escape
 def test_export_disk_full_at_mkstemp(store, tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(OLD)
