@@ -18,6 +18,7 @@ from .serialize import FORMATS as EXPORT_FORMATS, write_atomic
 from .sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
 from .store import STORE_ENV
 from .graphview import write_view
+from .limits import call_with_timeout
 
 
 def _fail(message: str, code: int) -> None:
@@ -179,9 +180,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter, e.g. --param name=海天中心 for the entity query.")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels.")
+@click.option("--timeout", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="Stop a query that runs longer than this many seconds (0: no limit).")
 @click.pass_context
 @handle_errors
-def query(ctx, spec, list_, fmt, params, iris):
+def query(ctx, spec, list_, fmt, params, iris, timeout):
     """Run SPEC against the built graph: a named query (see --list), a .rq file, or - for stdin."""
     if list_:
         qs = list_queries()
@@ -192,8 +195,8 @@ def query(ctx, spec, list_, fmt, params, iris):
     if not spec:
         raise QueryError("name a query, a .rq file or - (stdin); kg query --list shows the named queries")
     stdin_text = sys.stdin.read() if spec == "-" else None
-    columns, rows = api.query(spec, store=ctx.obj["store"], params=_parse_params(params),
-                              stdin_text=stdin_text, labels=not iris)
+    columns, rows = call_with_timeout(api.query, timeout, spec, store=ctx.obj["store"],
+                                      params=_parse_params(params), stdin_text=stdin_text, labels=not iris)
     click.echo(format_result(columns, rows, fmt))
 
 
