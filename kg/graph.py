@@ -3,7 +3,10 @@ entities, facts and amounts into triples, one named graph per article (see docs/
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from rdflib import Graph, Literal, URIRef
@@ -16,6 +19,7 @@ from .vocab import NIF, PROV, QDO, QDR, PREFIXES
 Triple = tuple
 
 
+@lru_cache(maxsize=200_000)
 def entity_iri(key: str) -> URIRef:
     return QDR[slug(key)]
 
@@ -61,7 +65,7 @@ def article_triples(article: Article, script: str, district_known: bool = True) 
         yield si, QDO.sentenceKind, Literal(s.kind)
 
 
-def entity_triples(e: Entity, article_id: str, script: str) -> Iterator[Triple]:
+def entity_triples(e: Entity, article_id: str, script: str, sentences=None) -> Iterator[Triple]:
     iri = entity_iri(e.key)
     for t in sorted(e.types):
         yield iri, RDF.type, QDO[t]
@@ -73,9 +77,10 @@ def entity_triples(e: Entity, article_id: str, script: str) -> Iterator[Triple]:
         yield iri, RDFS.label, Literal(e.label_pinyin, lang="zh-Latn-pinyin")
     for alt in sorted(e.alt_labels):
         yield iri, SKOS.altLabel, Literal(alt, lang=script)
-    for art, sent in e.mentions:
-        if art == article_id:
-            yield iri, QDO.mentionedIn, sentence_iri(art, sent)
+    if sentences is None:
+        sentences = [sent for art, sent in e.mentions if art == article_id]
+    for sent in sentences:
+        yield iri, QDO.mentionedIn, sentence_iri(article_id, sent)
 
 
 def statement_iri(*parts) -> URIRef:
@@ -83,14 +88,39 @@ def statement_iri(*parts) -> URIRef:
     return QDR[f"st-{h}"]
 
 
-def article_graph(resolved: Resolved, article: Article, script: str) -> list[Triple]:
+@dataclass
+class ArticleIndex:
+    """What belongs to each article, computed once for a whole build (no per-article scans)."""
+
+    facts: dict = field(default_factory=lambda: defaultdict(list))
+    amounts: dict = field(default_factory=lambda: defaultdict(list))
+    dates: dict = field(default_factory=lambda: defaultdict(list))
+    entities: dict = field(default_factory=lambda: defaultdict(set))  # article -> entity keys mentioned
+    mentions: dict = field(default_factory=lambda: defaultdict(list))  # (key, article) -> sentence indexes
+
+    @classmethod
+    def of(cls, resolved: Resolved) -> "ArticleIndex":
+        ix = cls()
+        for f in resolved.facts:
+            ix.facts[f.article].append(f)
+        for a in resolved.amounts:
+            ix.amounts[a.article].append(a)
+        for d in resolved.dates:
+            ix.dates[d.article].append(d)
+        for k, e in resolved.entities.items():
+            for art, sent in e.mentions:
+                ix.entities[art].add(k)
+                ix.mentions[(k, art)].append(sent)
+        return ix
+
+
+def article_graph(resolved: Resolved, article: Article, script: str, index: ArticleIndex | None = None) -> list[Triple]:
     """All triples that come from one article, deduplicated, in a stable order."""
+    ix = index or ArticleIndex.of(resolved)
     known = article.district in resolved.entities if article.district else False
     triples: set[Triple] = set(article_triples(article, script, known))
-    involved = {k for k, e in resolved.entities.items() if any(a == article.id for a, _ in e.mentions)}
-    for f in resolved.facts:
-        if f.article != article.id:
-            continue
+    involved = set(ix.entities.get(article.id, ()))
+    for f in ix.facts.get(article.id, ()):
         involved |= {f.subject, f.object}
         s, o, p = entity_iri(f.subject), entity_iri(f.object), QDO[f.predicate]
         triples.add((s, p, o))
@@ -101,20 +131,19 @@ def article_graph(resolved: Resolved, article: Article, script: str) -> list[Tri
             (st, QDO.extractedBy, Literal(f.rule)),
             (st, QDO.confidence, Literal(Decimal(str(round(f.confidence, 2))), datatype=XSD.decimal)),
         }
-    for am in resolved.amounts:
-        if am.article == article.id:
-            involved.add(am.subject)
-            triples.add((entity_iri(am.subject), QDO[am.predicate], Literal(am.value.normalize().__format__("f"),
-                                                                            datatype=XSD.decimal)))
-    for d in resolved.dates:
-        if d.article == article.id:
-            involved.add(d.subject)
-            triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
+    for am in ix.amounts.get(article.id, ()):
+        involved.add(am.subject)
+        triples.add((entity_iri(am.subject), QDO[am.predicate], Literal(am.value.normalize().__format__("f"),
+                                                                        datatype=XSD.decimal)))
+    for d in ix.dates.get(article.id, ()):
+        involved.add(d.subject)
+        triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
     if known:
         involved.add(article.district)
     for k in sorted(involved):
         if k in resolved.entities:
-            triples |= set(entity_triples(resolved.entities[k], article.id, script))
+            triples |= set(entity_triples(resolved.entities[k], article.id, script,
+                                          ix.mentions.get((k, article.id), ())))
     return sorted(triples)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .extract import extract_article
-from .graph import article_graph, article_iri
+from .graph import ArticleIndex, article_graph, article_iri
 from .model import Extraction, Resolved, Source, core_type
 from .read import Skipped, read_inputs
 from .resolve import resolve
@@ -93,17 +93,18 @@ def extract_paths(paths, *, encoding: str | None = None, min_confidence: float =
     return sources, resolved, {ex.article.id: sc for ex, sc in items}
 
 
-def _write(store: GraphStore, min_confidence: float) -> Resolved:
-    """Re-resolve every cached article and rewrite the store's article graphs."""
-    items = store.cache.all()
+def _write(store: GraphStore, min_confidence: float, items=None) -> Resolved:
+    """Resolve every article (`items`, else the store's cache) and rewrite the article graphs."""
+    items = store.cache.all() if items is None else items
     resolved = resolve_all(items, min_confidence)
     scripts = {ex.article.id: sc for ex, sc in items}
     keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH), str(DATASET)}
     for g in store.graphs():
         if g not in keep:
             store.remove_graph(g)
+    index = ArticleIndex.of(resolved)
     for article in resolved.articles:
-        store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id]))
+        store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id], index))
     store.remove_graph(str(DATASET))
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
     store.flush()
@@ -164,7 +165,7 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     store.set_ontology(load_ontology())
     for ex, script in items:
         store.cache.put(ex, script)
-    return _report(store, _write(store, min_confidence), sources, t0, skipped)
+    return _report(store, _write(store, min_confidence, items), sources, t0, skipped)
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
