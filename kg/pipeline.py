@@ -159,7 +159,7 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     Empty and binary files are skipped and listed in the report (an error with `strict`)."""
     t0 = time.perf_counter()
     sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    items = extract_sources(sources, jobs, progress)
+    items = list({ex.article.id: (ex, sc) for ex, sc in extract_sources(sources, jobs, progress)}.values())
     store.clear()
     store.cache.clear()
     store.set_ontology(load_ontology())
