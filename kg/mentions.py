@@ -395,6 +395,12 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
         clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
         chunk = s[clause_start:m.start()]
         if "、" not in chunk and "“" not in chunk:
+            # one member: 'AMB陶瓷芯片等8个项目' names it only when it carries Latin letters or digits
+            a = _strip_governor(s, tokens, clause_start, m.start())
+            single = s[a:m.start()]
+            if typ and m.group("n") and 3 <= len(single) <= 12 and re.match(r"^[A-Za-z]", single) \
+                    and not re.search(r"[，,。的]", single):
+                out.append(Span(a, m.start(), (typ,), "list-member", 0.55))
             continue
         pos = clause_start
         offs = []
