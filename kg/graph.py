@@ -65,7 +65,17 @@ def article_triples(article: Article, script: str, district_known: bool = True) 
         yield si, QDO.sentenceKind, Literal(s.kind)
 
 
-def entity_triples(e: Entity, article_id: str, script: str, sentences=None) -> Iterator[Triple]:
+def form_script(text: str) -> str:
+    """zh-Hans when converting to Traditional changes the text and to Simplified does not."""
+    from .script import to_simplified, to_traditional
+
+    if to_simplified(text) == text and to_traditional(text) != text:
+        return "zh-Hans"
+    return "zh-Hant" if to_simplified(text) != text else "zh"
+
+
+def entity_triples(e: Entity) -> Iterator[Triple]:
+    """Types and labels of an entity (stated once for the whole graph)."""
     iri = entity_iri(e.key)
     for t in sorted(e.types):
         yield iri, RDF.type, QDO[t]
@@ -76,11 +86,7 @@ def entity_triples(e: Entity, article_id: str, script: str, sentences=None) -> I
     if e.label_pinyin:
         yield iri, RDFS.label, Literal(e.label_pinyin, lang="zh-Latn-pinyin")
     for alt in sorted(e.alt_labels):
-        yield iri, SKOS.altLabel, Literal(alt, lang=script)
-    if sentences is None:
-        sentences = [sent for art, sent in e.mentions if art == article_id]
-    for sent in sentences:
-        yield iri, QDO.mentionedIn, sentence_iri(article_id, sent)
+        yield iri, SKOS.altLabel, Literal(alt, lang=form_script(alt))
 
 
 def statement_iri(*parts) -> URIRef:
@@ -115,15 +121,16 @@ class ArticleIndex:
 
 
 def article_graph(resolved: Resolved, article: Article, script: str, index: ArticleIndex | None = None) -> list[Triple]:
-    """All triples that come from one article, deduplicated, in a stable order."""
+    """The triples only this article states: the article and its sentences, which entities each
+    sentence mentions, and the rdf:Statement (with its source sentence) of every fact it gives."""
     ix = index or ArticleIndex.of(resolved)
     known = article.district in resolved.entities if article.district else False
     triples: set[Triple] = set(article_triples(article, script, known))
-    involved = set(ix.entities.get(article.id, ()))
+    for k in ix.entities.get(article.id, ()):
+        for sent in ix.mentions.get((k, article.id), ()):
+            triples.add((entity_iri(k), QDO.mentionedIn, sentence_iri(article.id, sent)))
     for f in ix.facts.get(article.id, ()):
-        involved |= {f.subject, f.object}
         s, o, p = entity_iri(f.subject), entity_iri(f.object), QDO[f.predicate]
-        triples.add((s, p, o))
         st = statement_iri(f.subject, f.predicate, f.object, f.article, f.sentence)
         triples |= {
             (st, RDF.type, RDF.Statement), (st, RDF.subject, s), (st, RDF.predicate, p), (st, RDF.object, o),
@@ -131,19 +138,23 @@ def article_graph(resolved: Resolved, article: Article, script: str, index: Arti
             (st, QDO.extractedBy, Literal(f.rule)),
             (st, QDO.confidence, Literal(Decimal(str(round(f.confidence, 2))), datatype=XSD.decimal)),
         }
-    for am in ix.amounts.get(article.id, ()):
-        involved.add(am.subject)
-        triples.add((entity_iri(am.subject), QDO[am.predicate], Literal(am.value.normalize().__format__("f"),
-                                                                        datatype=XSD.decimal)))
-    for d in ix.dates.get(article.id, ()):
-        involved.add(d.subject)
+    return sorted(triples)
+
+
+def entities_graph(resolved: Resolved) -> list[Triple]:
+    """What holds across articles, stated once: every entity's types and labels, the relations
+    between entities, amounts and event dates. Kept in its own named graph, so no triple is
+    repeated in the union of the store's graphs however many articles state it."""
+    triples: set[Triple] = set()
+    for e in resolved.entities.values():
+        triples |= set(entity_triples(e))
+    for f in resolved.facts:
+        triples.add((entity_iri(f.subject), QDO[f.predicate], entity_iri(f.object)))
+    for am in resolved.amounts:
+        triples.add((entity_iri(am.subject), QDO[am.predicate],
+                     Literal(am.value.normalize().__format__("f"), datatype=XSD.decimal)))
+    for d in resolved.dates:
         triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
-    if known:
-        involved.add(article.district)
-    for k in sorted(involved):
-        if k in resolved.entities:
-            triples |= set(entity_triples(resolved.entities[k], article.id, script,
-                                          ix.mentions.get((k, article.id), ())))
     return sorted(triples)
 
 

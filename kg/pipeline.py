@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .extract import extract_article
-from .graph import ArticleIndex, article_graph, article_iri
+from .graph import ArticleIndex, article_graph, article_iri, entities_graph
 from .model import Extraction, Resolved, Source, core_type
 from .read import Skipped, read_inputs
 from .resolve import resolve
@@ -25,7 +25,8 @@ from .store import GraphStore
 from .structure import parse
 from .vocab import ONTOLOGY_GRAPH, QDR
 
-DATASET = QDR["dataset"]
+DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
+ENTITIES = QDR["entities"]  # named graph of what holds across articles
 
 
 @dataclass
@@ -98,13 +99,14 @@ def _write(store: GraphStore, min_confidence: float, items=None) -> Resolved:
     items = store.cache.all() if items is None else items
     resolved = resolve_all(items, min_confidence)
     scripts = {ex.article.id: sc for ex, sc in items}
-    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH), str(DATASET)}
+    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH), str(DATASET), str(ENTITIES)}
     for g in store.graphs():
         if g not in keep:
             store.remove_graph(g)
     index = ArticleIndex.of(resolved)
     for article in resolved.articles:
         store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id], index))
+    store.replace_graph(str(ENTITIES), entities_graph(resolved))
     store.remove_graph(str(DATASET))
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
     store.flush()

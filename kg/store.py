@@ -156,7 +156,11 @@ class GraphStore:
         self._store.extend(quads)
 
     def set_ontology(self, graph: Graph) -> None:
-        self.replace_graph(str(ONTOLOGY_GRAPH), graph)
+        """Store the ontology, its blank nodes (OWL lists) renamed canonically so that every
+        build stores, and exports, exactly the same bytes."""
+        from rdflib.compare import to_canonical_graph
+
+        self.replace_graph(str(ONTOLOGY_GRAPH), to_canonical_graph(graph))
 
     def remove_graph(self, graph_iri: str) -> None:
         self._store.remove_graph(ox.NamedNode(graph_iri))
@@ -224,17 +228,28 @@ class GraphStore:
         return g
 
     def dump(self, fmt: "ox.RdfFormat", *, union: bool = True) -> bytes:
-        """Serialise the store: triples of the union graph, or quads with graph names.
+        """Serialise the store: the triples of all graphs, or quads with their graph names.
 
-        The output is byte-identical for the same content: blank nodes (the ontology's OWL lists)
-        get canonical labels (RDFC-1.0) and statements are written in sorted order."""
-        if union:
-            ds = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self._store)
-        else:
-            ds = ox.Dataset(self._store)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        ordered = sorted(ds, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-        if union:
-            return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in ordered), format=fmt,
+        Graph by graph in name order, each sorted by subject, predicate and object: the same
+        graph always gives the same bytes (the ontology's blank nodes are canonical since
+        set_ontology), memory stays bounded by the largest graph, and no triple is repeated
+        (no triple is in two graphs)."""
+        if not union:
+            return self._store.dump(format=fmt, prefixes=PREFIXES)
+        if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+        graphs = [ox.DefaultGraph()] + sorted((g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)),
+                                             key=lambda g: g.value)
+        parts: list[bytes] = []
+        for g in graphs:
+            quads = sorted(self._store.quads_for_pattern(None, None, None, g),
+                           key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+            if not quads:
+                continue
+            part = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=fmt,
                                 prefixes=PREFIXES)
-        return ox.serialize(ordered, format=fmt, prefixes=PREFIXES)
+            if parts and fmt == ox.RdfFormat.TURTLE:  # one set of @prefix lines, at the top, is enough
+                part = b"".join(line for line in part.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+            parts.append(part)
+        return b"".join(parts)

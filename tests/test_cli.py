@@ -166,7 +166,7 @@ def test_export_formats(built, tmp_path):
     res = run(built, "export", "--format", "trig")
     assert res.exit_code == 0
     graphs = {q.graph_name for q in ox.parse(res.stdout_bytes, format=ox.RdfFormat.TRIG)}
-    assert len(graphs) == 6  # four articles, the ontology and the dataset description
+    assert len(graphs) == 7  # four articles, the entities, the ontology and the dataset description
 
 
 def test_export_unwritable(built, tmp_path):

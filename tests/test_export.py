@@ -119,6 +119,7 @@ def test_jsonld_parses_back(store, graph):
 
 
 DATASET_GRAPH = "https://w3id.org/qdkg/resource/dataset"
+ENTITIES_GRAPH = "https://w3id.org/qdkg/resource/entities"
 
 
 def test_trig_has_one_graph_per_article_plus_ontology(store, graph):
@@ -126,14 +127,14 @@ def test_trig_has_one_graph_per_article_plus_ontology(store, graph):
     trig = export(store, "trig")
     quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
     names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    assert names == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH}
+    assert names == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH, ENTITIES_GRAPH}
     assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
     assert len(quads) == len(store)
     # with rdflib too; its union equals the Turtle export
     ds = Dataset()
     ds.parse(data=trig, format="trig")
     named = {str(g.identifier) for g in ds.graphs() if len(g)}
-    assert named == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH}
+    assert named == set(ARTICLES) | {str(ONTOLOGY_GRAPH), DATASET_GRAPH, ENTITIES_GRAPH}
     union = Graph()
     for s, p, o, _ in ds.quads((None, None, None, None)):
         union.add((s, p, o))
