@@ -10,6 +10,8 @@ from .model import Article, Extraction, Mention
 from .relations import Context, sentence_amounts, sentence_dates, sentence_relations
 from .segment import tokens
 
+# 中国国际贸易促进委员会（以下简称“贸促会”）: the short form names the same thing in this article
+ABBREVIATION_RE = re.compile(r"[（(](?:以下|下)?简称[为：:]?“?(?P<short>[^”“）)，,。]{2,12})”?[）)]")
 _STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·・,，、.。:：;；!！?？]")
 SKIP_KINDS = {"byline"}
 
@@ -28,13 +30,15 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
         ctx.district = Mention(text=article.district, key=article.district, start=article.start,
                                end=article.start, types=("District",), sentence=-1, rule="article-district",
                                confidence=0.6)
+    aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
     for sent in article.sentences:
         if sent.kind in SKIP_KINDS:
             continue
         s = simplified_text[sent.start:sent.end]
         toks = tokens(s)
         mentions = []
-        for sp in find_spans(s, toks):
+        spans = find_spans(s, toks)
+        for sp in spans:
             simp = s[sp.start:sp.end]
             key = sp.canonical or normalise(simp)
             if len(key) < 2:
@@ -42,6 +46,19 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
             mentions.append(Mention(text=source_text[sent.start + sp.start:sent.start + sp.end], key=key,
                                     start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types,
                                     sentence=sent.index, rule=sp.rule, confidence=sp.confidence))
+        for mt in ABBREVIATION_RE.finditer(s):
+            full = next((m for m in mentions if m.end - sent.start == mt.start()), None)
+            if full is None:
+                continue
+            a, b = mt.start("short"), mt.end("short")
+            aliases[normalise(s[a:b])] = full.key
+            mentions = [m for m in mentions if not (sent.start + a <= m.start and m.end <= sent.start + b)]
+            mentions.append(Mention(text=source_text[sent.start + a:sent.start + b], key=full.key,
+                                    start=sent.start + a, end=sent.start + b, types=full.types, sentence=sent.index,
+                                    rule="abbreviation", confidence=full.confidence))
+        for m in mentions:
+            if m.key in aliases:
+                m.key = aliases[m.key]
         if sent.paragraph != ctx.paragraph:
             ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
         result.mentions.extend(mentions)

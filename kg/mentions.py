@@ -22,6 +22,8 @@ PROPER_POS = {"ns", "nr", "nrt", "nrfg", "nt", "nz", "eng", "j"}
 SUFFIXES = sorted(L.SUFFIX_TYPES, key=len, reverse=True)
 SUFFIX_RE = re.compile("|".join(re.escape(s) for s in SUFFIXES))
 MAX_NAME = 32
+PLACE_START_RE = re.compile("|".join(sorted((re.escape(f) for f in DISTRICT_FORMS if len(f) >= 2), key=len,
+                                           reverse=True)))
 SUFFIX_END_RE = re.compile("(" + "|".join(re.escape(x) for x in SUFFIXES if len(x) >= 2) + ")$")
 DISTRICT_RE = re.compile("|".join(sorted((re.escape(f) for f in DISTRICT_FORMS), key=len, reverse=True)))
 # a city followed by one of its districts / counties: 上海黄浦区, 烟台莱阳市
@@ -168,7 +170,7 @@ def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
     name = re.sub(r"^(\d+|[一二三四五六七八九十两几多]+)(余|多)?(项|个|家|批|条|类|大类|种|所)", "", name)
     if re.search(r"[“”《》（）()A-Za-z0-9]", name) or re.match(r"^[一二三四五六七八九十两双]+大", name):
         return True
-    if any(name.startswith(f) for f in DISTRICT_FORMS if len(f) >= 2) or name[:1] in "省市区县":
+    if PLACE_START_RE.match(name) or name[:1] in "省市区县":
         return True
     return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or _unknown_word(t) for t in modifier_tokens)
 

@@ -152,7 +152,8 @@ class GraphStore:
         """Replace one named graph with these triples, in one transaction."""
         g = ox.NamedNode(graph_iri)
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
-        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
         self._store.extend(quads)
 
     def set_ontology(self, graph: Graph) -> None:

@@ -109,3 +109,28 @@ def test_unseen_article(tmp_path, case, script):
 def test_both_scripts_agree_exactly(tmp_path):
     for text, _ in CASES.values():
         assert _extract(tmp_path, text) == _extract(tmp_path, to_traditional(text))
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_abbreviation_links_short_and_full_names(tmp_path, script):
+    text = ("青岛日报2022年6月1日第2版\n市北：深化开放合作\n"
+            "市北区与中国国际贸易促进委员会（以下简称“中国贸促会”）签署合作协议。"
+            "此后，中国贸促会在市北区设立商事法律服务中心。\n")
+    if script == "zh-Hant":
+        text = to_traditional(text)
+    f = tmp_path / "a.txt"
+    f.write_text(text, encoding="utf-8")
+    _, res, _ = extract_paths([f])
+    [council] = [e for e in res.entities.values() if e.label_hans == "中国国际贸易促进委员会"]
+    assert "中国贸促会" in {to_simplified_form(x) for x in council.alt_labels}
+    assert not [e for e in res.entities.values() if e.label_hans == "中国贸促会"]
+    names = {k: e.label_hans for k, e in res.entities.items()}
+    assert ("市北区", "partner", "中国国际贸易促进委员会") in {
+        (names[f.subject], f.predicate, names[f.object]) for f in res.facts} | {
+        (names[f.object], f.predicate, names[f.subject]) for f in res.facts}
+
+
+def to_simplified_form(text: str) -> str:
+    from kg.script import to_simplified
+
+    return to_simplified(text)
