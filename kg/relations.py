@@ -6,7 +6,7 @@ and the last park named in the paragraph (for 园区 / 该园区 / 基地 referr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import lexicon as L
@@ -48,7 +48,6 @@ class Context:
     last_project: Mention | None = None
     last_company: Mention | None = None
     paragraph: int = -1
-    notes: list = field(default_factory=list)
 
 
 def _clauses(s: str) -> list[tuple[int, int]]:
@@ -81,7 +80,6 @@ def sentence_relations(s: str, mentions: list[Mention], sent_start: int, sent_in
     clauses = _clauses(s)
     pos = {id(m): m.start - sent_start for m in mentions}
     types = {id(m): core(m.types) for m in mentions}
-    districts = [m for m in mentions if "District" in types[id(m)]]
     entities = [m for m in mentions if "District" not in types[id(m)]]
 
     # subject of the sentence: a district or organisation named before the first verb of clause 1

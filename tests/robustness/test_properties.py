@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.errors import InputError
