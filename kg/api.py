@@ -70,7 +70,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
-    ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export(gs, "ttl"))
+    ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
 

@@ -131,7 +131,7 @@ def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
            (d, void.entities, Literal(len(resolved.entities), datatype=XSD.integer)),
            (d, void.documents, Literal(len(resolved.articles), datatype=XSD.integer))]
     out += [(d, DCTERMS.source, Literal(name)) for name in sorted({a.source for a in resolved.articles})]
-    triples = store.count_triples() + len(out) + 1
+    triples = store.count_quads() + len(out) + 1
     out.append((d, void.triples, Literal(triples, datatype=XSD.integer)))
     return out
 
@@ -144,7 +144,7 @@ def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: fl
     report.articles = len(resolved.articles)
     report.sentences = sum(len(a.sentences) for a in resolved.articles)
     report.characters = sum(len(s.text) for s in sources)
-    report.triples = store.count_triples()
+    report.triples = store.count_quads()
     per_class = Counter(t for e in resolved.entities.values() for t in {core_type(x) for x in e.types})
     report.entities_per_class = dict(sorted(per_class.items()))
     distinct = {(f.subject, f.predicate, f.object) for f in resolved.facts}

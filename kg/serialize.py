@@ -22,10 +22,15 @@ EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
 
 def export(store: GraphStore, fmt: str = "ttl") -> bytes:
     """The whole graph in `fmt` (ttl, nt, jsonld: union of all graphs; trig: with graph names)."""
+    return b"".join(export_parts(store, fmt))
+
+
+def export_parts(store: GraphStore, fmt: str = "ttl"):
+    """The export in pieces, for writing a large graph without holding it all in memory."""
     if fmt not in FORMATS:
         raise OutputError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     rdf_format, union = FORMATS[fmt]
-    return store.dump(rdf_format, union=union)
+    return store.dump_parts(rdf_format, union=union)
 
 
 def check_writable(folder: str | Path) -> Path:
@@ -40,18 +45,19 @@ def check_writable(folder: str | Path) -> Path:
     return p
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write to a temporary file beside `path`, then rename it into place: a reader never sees
-    a half-written file, and an interrupted or failed write leaves the old file intact and no
-    temporary file behind."""
+def write_atomic(path: str | Path, data) -> Path:
+    """Write `data` (str, bytes, or an iterable of bytes) to a temporary file beside `path`, then
+    rename it into place: a reader never sees a half-written file, and an interrupted or failed
+    write leaves the old file intact and no temporary file behind."""
     p = Path(path)
     check_writable(p.parent if str(p.parent) else ".")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)

@@ -90,7 +90,7 @@ def staged(path: str | Path, *, fresh: bool) -> Iterator["GraphStore"]:
             raise
         current.backup(staging)
         current.close()
-    work = GraphStore(staging)
+    work = GraphStore(staging, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
     try:
         yield work
         work.flush()
@@ -109,8 +109,9 @@ def staged(path: str | Path, *, fresh: bool) -> Iterator["GraphStore"]:
 class GraphStore:
     """A qdkg graph: on disk when `path` is given, in memory otherwise."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, bulk: bool = False):
         self.path = Path(path) if path is not None else None
+        self.bulk = bulk and self.path is not None  # bulk loads write files directly: less memory
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -154,7 +155,7 @@ class GraphStore:
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
-        self._store.extend(quads)
+        self._store.bulk_extend(quads) if self.bulk else self._store.extend(quads)
 
     def set_ontology(self, graph: Graph) -> None:
         """Store the ontology, its blank nodes (OWL lists) renamed canonically so that every
@@ -184,6 +185,11 @@ class GraphStore:
         """Distinct triples across all graphs (what an export contains)."""
         res = self.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
         return int(res[1][0][0])
+
+    def count_quads(self) -> int:
+        """Statements over all graphs. A store written by qdkg never has a triple in two graphs,
+        so this equals count_triples() there, without a DISTINCT over millions of triples."""
+        return len(self._store)
 
     def _run(self, sparql: str, timeout: float | None = None):
         try:
@@ -229,20 +235,26 @@ class GraphStore:
         return g
 
     def dump(self, fmt: "ox.RdfFormat", *, union: bool = True) -> bytes:
-        """Serialise the store: the triples of all graphs, or quads with their graph names.
+        """The whole serialisation as bytes (see dump_parts)."""
+        return b"".join(self.dump_parts(fmt, union=union))
+
+    def dump_parts(self, fmt: "ox.RdfFormat", *, union: bool = True) -> Iterator[bytes]:
+        """Serialise the store piece by piece: the triples of all graphs, or quads with names.
 
         Graph by graph in name order, each sorted by subject, predicate and object: the same
         graph always gives the same bytes (the ontology's blank nodes are canonical since
         set_ontology), memory stays bounded by the largest graph, and no triple is repeated
         (no triple is in two graphs)."""
         if not union:
-            return self._store.dump(format=fmt, prefixes=PREFIXES)
+            yield self._store.dump(format=fmt, prefixes=PREFIXES)
+            return
         if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+            yield ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+            return
         graphs = [ox.DefaultGraph()] + sorted((g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)),
                                              key=lambda g: g.value)
-        parts: list[bytes] = []
+        first = True
         for g in graphs:
             quads = sorted(self._store.quads_for_pattern(None, None, None, g),
                            key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
@@ -250,7 +262,7 @@ class GraphStore:
                 continue
             part = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=fmt,
                                 prefixes=PREFIXES)
-            if parts and fmt == ox.RdfFormat.TURTLE:  # one set of @prefix lines, at the top, is enough
+            if not first and fmt == ox.RdfFormat.TURTLE:  # one set of @prefix lines, at the top, is enough
                 part = b"".join(line for line in part.splitlines(keepends=True) if not line.startswith(b"@prefix "))
-            parts.append(part)
-        return b"".join(parts)
+            first = False
+            yield part

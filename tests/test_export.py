@@ -247,3 +247,9 @@ def test_turtle_export_describes_itself(ttl):
     assert str(g.value(ds, URIRef("http://purl.org/dc/terms/source"))) == "000_860cbca26c24b5e4.txt"
     for p in ("title", "created", "rights"):
         assert g.value(ds, URIRef("http://purl.org/dc/terms/" + p)) is not None
+
+
+def test_no_triple_is_stated_in_two_graphs(store):
+    """The store's layout invariant: the union of graphs has no repeats (what keeps joins fast
+    and lets count_quads stand for count_triples)."""
+    assert store.count_quads() == store.count_triples()
