@@ -80,7 +80,7 @@ def _print_summary(res, verb: str) -> None:
     click.echo(f"{verb} {len(r.files)} file(s): {r.added} articles, {r.characters} characters "
                f"({', '.join(sorted(set(r.encodings.values()))) or '-'}).")
     click.echo(f"Graph: {r.articles} articles, {r.sentences} sentences, {r.triples} triples, "
-               f"{len(r.resolved.entities)} entities, {sum(r.relations_per_property.values())} relations, "
+               f"{r.entities} entities, {sum(r.relations_per_property.values())} relations, "
                f"{r.amounts} amounts.")
     click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
     click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())

@@ -138,7 +138,12 @@ def article_graph(resolved: Resolved, article: Article, script: str, index: Arti
             (st, QDO.extractedBy, Literal(f.rule)),
             (st, QDO.confidence, Literal(Decimal(str(round(f.confidence, 2))), datatype=XSD.decimal)),
         }
-    return sorted(triples)
+    return sorted(triples, key=_order)
+
+
+def _order(t: Triple) -> tuple[str, str, str]:
+    """Sort key of a triple: plain string comparisons (rdflib's term ordering is slow)."""
+    return str(t[0]), str(t[1]), str(t[2])
 
 
 def entities_graph(resolved: Resolved) -> list[Triple]:
@@ -155,7 +160,7 @@ def entities_graph(resolved: Resolved) -> list[Triple]:
                      Literal(am.value.normalize().__format__("f"), datatype=XSD.decimal)))
     for d in resolved.dates:
         triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
-    return sorted(triples)
+    return sorted(triples, key=_order)
 
 
 def to_graph(triples) -> Graph:

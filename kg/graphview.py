@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -21,7 +21,9 @@ import networkx as nx
 from .errors import OutputError, QueryError
 from .model import CORE_TYPES, RELATIONS, SUBCLASS_OF, core_type
 from .store import GraphStore
-from .vocab import QDO_IRI
+from .vocab import NIF, QDO, QDO_IRI
+
+MENTIONED_IN, ANCHOR_OF = str(QDO.mentionedIn), str(NIF.anchorOf)
 
 COLORS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#edc948",
           "Organization": "#4e79a7", "Platform": "#b07aa1", "Park": "#59a14f"}
@@ -79,7 +81,7 @@ class ViewData:
 # ---- reading the store -------------------------------------------------------------------
 
 def _entities(store: GraphStore) -> tuple[dict[str, ViewNode], list[tuple[str, str, str]]]:
-    """Every typed entity (labels, classes, up to three source sentences, degree) and the edges."""
+    """Every typed entity (labels, classes, degree; no sentences yet) and the edges."""
     classes: dict[str, set[str]] = {}
     for e, c in store.select(f"SELECT DISTINCT ?e ?c WHERE {{ VALUES ?c {{ {_CLASSES} }} ?e a ?c }}")[1]:
         classes.setdefault(str(e), set()).add(str(c)[len(QDO_IRI):])
@@ -91,12 +93,6 @@ def _entities(store: GraphStore) -> tuple[dict[str, ViewNode], list[tuple[str, s
         names[str(e)].add(str(lit))
         if str(p).endswith("#label"):
             labels[str(e)].setdefault((lit.language or "").lower(), []).append(str(lit))
-    sents: dict[str, list[tuple]] = {e: [] for e in classes}
-    q = (f"SELECT DISTINCT ?e ?s ?t ?a ?b WHERE {{ VALUES ?c {{ {_CLASSES} }} ?e a ?c ; qdo:mentionedIn ?s . "
-         "?s nif:anchorOf ?t OPTIONAL { ?s dcterms:isPartOf ?a } OPTIONAL { ?s nif:beginIndex ?b } }")
-    for e, s, t, a, b in store.select(q)[1]:
-        begin = int(b) if b is not None and str(b).isdigit() else 0
-        sents[str(e)].append((str(a or ""), begin, str(s), str(t)))
     edges = _edges(store, classes)
     degree = Counter(x for s, _, o in edges for x in (s, o))
     out = {}
@@ -105,11 +101,33 @@ def _entities(store: GraphStore) -> tuple[dict[str, ViewNode], list[tuple[str, s
         lab = {k: sorted(v) for k, v in labels[e].items()}
         anyl = sorted(x for v in lab.values() for x in v) or [e.rsplit("/", 1)[-1]]
         hant, hans = (lab.get("zh-hant") or [""])[0], (lab.get("zh-hans") or [""])[0]
-        texts = tuple(dict.fromkeys(t for *_, t in sorted(sents[e])))[:3]
         out[e] = ViewNode(e, specific[0], core_type(specific[0]), hant or hans or anyl[0],
-                          hans or hant or anyl[0], (lab.get("en") or [None])[0], texts,
+                          hans or hant or anyl[0], (lab.get("en") or [None])[0], (),
                           degree[e], tuple(sorted(names[e])))
     return out, edges
+
+
+def _sentence_order(iri: str) -> tuple[str, int]:
+    """Sentence IRIs are ARTICLE-sINDEX: article order, then text order."""
+    article, _, index = iri.rpartition("-s")
+    return (article, int(index)) if index.isdigit() else (iri, 0)
+
+
+def _with_sentences(store: GraphStore, nodes: list[ViewNode], look: int = 30) -> list[ViewNode]:
+    """The nodes with up to three distinct source sentences each, from the first `look` in
+    article and text order. Asked only for the nodes drawn, by index lookups: an entity named
+    in thousands of sentences costs a sort of their IRIs, not a read of their texts."""
+    out = []
+    for n in nodes:
+        texts: list[str] = []
+        for sentence in sorted(set(store.objects(n.iri, MENTIONED_IN)), key=_sentence_order)[:look]:
+            text = next(iter(store.objects(sentence, ANCHOR_OF)), None)
+            if text is not None and text not in texts:
+                texts.append(text)
+                if len(texts) == 3:
+                    break
+        out.append(replace(n, sentences=tuple(texts)))
+    return out
 
 
 def _edges(store: GraphStore, entities) -> list[tuple[str, str, str]]:
@@ -187,7 +205,7 @@ def view_data(store: GraphStore, *, district: str | None = None, type: str | Non
     shown = set(ranked[:max_nodes])
     omitted = dict(Counter(ents[n].core for n in ranked[max_nodes:]))
     edges = [ViewEdge(s, o, r) for s, o, r in sorted(g.subgraph(shown).edges(keys=True))]
-    return ViewData([ents[n] for n in sorted(shown)], edges, len(keep), omitted, filters)
+    return ViewData(_with_sentences(store, [ents[n] for n in sorted(shown)]), edges, len(keep), omitted, filters)
 
 
 # ---- the page ----------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class Source:
     digest: str  # sha1 of the decoded text, first 12 hex digits
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """A sentence (or a heading / caption line) with offsets into the source text."""
 
@@ -65,7 +65,7 @@ class Sentence:
     paragraph: int  # index of the block it belongs to
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A line of the source: headline, section heading, photo caption or paragraph."""
 
@@ -94,7 +94,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A segmenter token on the Simplified text, with offsets into the source."""
 
@@ -104,7 +104,7 @@ class Token:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A span of a sentence naming an entity."""
 
@@ -118,7 +118,7 @@ class Mention:
     confidence: float = 0.8
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationMention:
     subject: Mention
     predicate: str
@@ -128,7 +128,7 @@ class RelationMention:
     confidence: float = 0.6
 
 
-@dataclass
+@dataclass(slots=True)
 class AmountMention:
     subject: Mention
     predicate: str
@@ -139,7 +139,7 @@ class AmountMention:
     confidence: float = 0.7
 
 
-@dataclass
+@dataclass(slots=True)
 class DateMention:
     """An event date stated for a mention: 7月18日，青岛科学仪器产业园开园 -> openedOn 2021-07-18."""
 
@@ -178,7 +178,7 @@ class Entity:
     label_pinyin: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """A resolved relation between two entities, with its provenance."""
 
@@ -191,7 +191,7 @@ class Fact:
     confidence: float
 
 
-@dataclass
+@dataclass(slots=True)
 class AmountFact:
     subject: str
     predicate: str
@@ -203,7 +203,7 @@ class AmountFact:
     confidence: float
 
 
-@dataclass
+@dataclass(slots=True)
 class DateFact:
     subject: str
     predicate: str

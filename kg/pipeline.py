@@ -7,23 +7,25 @@ graph as `build` of A and B together."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from datetime import date
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Iterator
 
 from .errors import InputError
 from .extract import extract_article
 from .graph import ArticleIndex, article_graph, article_iri, entities_graph
-from .model import Extraction, Resolved, Source, core_type
+from .model import Extraction, Mention, Resolved, Source, core_type
 from .read import Skipped, read_inputs
 from .resolve import resolve
 from .script import detect_script, to_simplified
 from .shacl import load_ontology
 from .store import GraphStore
 from .structure import parse
-from .vocab import ONTOLOGY_GRAPH, QDR
+from .vocab import QDR
 
 DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
 ENTITIES = QDR["entities"]  # named graph of what holds across articles
@@ -41,8 +43,8 @@ class BuildReport:
     entities_per_class: dict[str, int] = field(default_factory=dict)
     relations_per_property: dict[str, int] = field(default_factory=dict)
     amounts: int = 0
+    entities: int = 0
     seconds: float = 0.0
-    resolved: Resolved | None = None
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -53,29 +55,72 @@ def extract_source(src: Source) -> list[tuple[Extraction, str]]:
     return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
 
 
-def extract_sources(sources: list[Source], jobs: int = 1, progress=None) -> list[tuple[Extraction, str]]:
-    """Extract every source, in input order; `jobs` > 1 uses worker processes (same output).
-    `progress(done, total)` is called as files are done."""
-    results = []
+def iter_extractions(sources: list[Source], jobs: int = 1, progress=None) -> Iterator[tuple[Extraction, str]]:
+    """Extract every source, yielding its articles in input order; `jobs` > 1 uses worker
+    processes (same output). `progress(done, total)` is called as files are done."""
+    pool = None
     if jobs <= 1 or len(sources) < 2:
-        for s in sources:
-            results.append(extract_source(s))
-            if progress:
-                progress(len(results), len(sources))
+        results = map(extract_source, sources)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for r in pool.map(extract_source, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4)))):
-                results.append(r)
-                if progress:
-                    progress(len(results), len(sources))
-    return [item for per_source in results for item in per_source]
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(extract_source, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4))))
+    try:
+        for done, per_source in enumerate(results, 1):
+            yield from per_source
+            if progress:
+                progress(done, len(sources))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ordered(items: list[tuple[Extraction, str]]) -> list[tuple[Extraction, str]]:
+def extract_sources(sources: list[Source], jobs: int = 1, progress=None) -> list[tuple[Extraction, str]]:
+    """Every article of every source, extracted (see iter_extractions)."""
+    return list(iter_extractions(sources, jobs, progress))
+
+
+def slim(ex: Extraction) -> Extraction:
+    """What resolution needs of an article: its metadata, mentions and facts, not its text.
+    Mention strings are interned, since the same names recur across an archive."""
+    for m in {id(m): m for m in _mentions_of(ex)}.values():
+        m.text, m.key, m.rule = sys.intern(m.text), sys.intern(m.key), sys.intern(m.rule)
+    return Extraction(replace(ex.article, blocks=[], sentences=[]), ex.mentions, ex.relations, ex.amounts, ex.dates)
+
+
+def _mentions_of(ex: Extraction) -> Iterator[Mention]:
+    yield from ex.mentions
+    for r in ex.relations:
+        yield r.subject
+        yield r.object
+    for x in (*ex.amounts, *ex.dates):
+        yield x.subject
+
+
+@dataclass
+class Collection:
+    """The slim extraction of every article in the graph, and each article's sentence count."""
+
+    items: dict[str, tuple[Extraction, str]] = field(default_factory=dict)  # article id -> (slim, script)
+    sentence_counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, ex: Extraction, script: str) -> None:
+        self.sentence_counts[ex.article.id] = len(ex.article.sentences)
+        self.items[ex.article.id] = (slim(ex), script)
+
+    @classmethod
+    def of_cache(cls, store: GraphStore) -> "Collection":
+        """Read the store's extraction cache one article at a time."""
+        c = cls()
+        for article_id in store.cache.ids():
+            c.add(*store.cache.get(article_id))
+        return c
+
+
+def _ordered(items) -> list[tuple[Extraction, str]]:
     return sorted(items, key=lambda x: (x[0].article.source, x[0].article.number, x[0].article.id))
 
 
-def resolve_all(items: list[tuple[Extraction, str]], min_confidence: float = 0.0) -> Resolved:
+def resolve_all(items, min_confidence: float = 0.0) -> Resolved:
     items = _ordered(items)
     resolved = resolve([ex for ex, _ in items], {ex.article.id: sc for ex, sc in items})
     if min_confidence > 0:
@@ -94,20 +139,23 @@ def extract_paths(paths, *, encoding: str | None = None, min_confidence: float =
     return sources, resolved, {ex.article.id: sc for ex, sc in items}
 
 
-def _write(store: GraphStore, min_confidence: float, items=None) -> Resolved:
-    """Resolve every article (`items`, else the store's cache) and rewrite the article graphs."""
-    items = store.cache.all() if items is None else items
-    resolved = resolve_all(items, min_confidence)
-    scripts = {ex.article.id: sc for ex, sc in items}
-    keep = {str(article_iri(a)) for a in resolved.articles} | {str(ONTOLOGY_GRAPH), str(DATASET), str(ENTITIES)}
-    for g in store.graphs():
-        if g not in keep:
-            store.remove_graph(g)
+def _write(store: GraphStore, min_confidence: float, collection: Collection) -> Resolved:
+    """Resolve every article of the collection and write the whole graph anew: the ontology,
+    each article's graph (its text reloaded from the cache, one article at a time), the
+    entities graph and the dataset description."""
+    resolved = resolve_all(collection.items.values(), min_confidence)
+    scripts = {i: sc for i, (_, sc) in collection.items.items()}
     index = ArticleIndex.of(resolved)
-    for article in resolved.articles:
-        store.replace_graph(str(article_iri(article)), article_graph(resolved, article, scripts[article.id], index))
-    store.replace_graph(str(ENTITIES), entities_graph(resolved))
-    store.remove_graph(str(DATASET))
+    store.clear()
+    store.set_ontology(load_ontology())
+
+    def graphs():
+        for article in resolved.articles:
+            full, _ = store.cache.get(article.id)
+            yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
+        yield str(ENTITIES), entities_graph(resolved)
+
+    store.write_graphs(graphs())
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
     store.flush()
     return resolved
@@ -136,21 +184,22 @@ def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
     return out
 
 
-def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: float,
+def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,
             skipped: list[Skipped]) -> BuildReport:
     report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources},
                          skipped=list(skipped))
-    report.added = sum(1 for a in resolved.articles if a.source in {s.name for s in sources})
+    names = {s.name for s in sources}
+    report.added = sum(1 for a in resolved.articles if a.source in names)
     report.articles = len(resolved.articles)
-    report.sentences = sum(len(a.sentences) for a in resolved.articles)
+    report.sentences = sum(collection.sentence_counts.values())
     report.characters = sum(len(s.text) for s in sources)
     report.triples = store.count_quads()
+    report.entities = len(resolved.entities)
     per_class = Counter(t for e in resolved.entities.values() for t in {core_type(x) for x in e.types})
     report.entities_per_class = dict(sorted(per_class.items()))
     distinct = {(f.subject, f.predicate, f.object) for f in resolved.facts}
     report.relations_per_property = dict(sorted(Counter(p for _, p, _ in distinct).items()))
     report.amounts = len({(a.subject, a.predicate) for a in resolved.amounts})
-    report.resolved = resolved
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -158,16 +207,17 @@ def _report(store: GraphStore, resolved: Resolved, sources: list[Source], t0: fl
 def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
           jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held.
-    Empty and binary files are skipped and listed in the report (an error with `strict`)."""
+    Empty and binary files are skipped and listed in the report (an error with `strict`).
+    Each article goes to the extraction cache as soon as it is extracted; only its slim form
+    stays in memory."""
     t0 = time.perf_counter()
     sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    items = list({ex.article.id: (ex, sc) for ex, sc in extract_sources(sources, jobs, progress)}.values())
-    store.clear()
     store.cache.clear()
-    store.set_ontology(load_ontology())
-    for ex, script in items:
+    collection = Collection()
+    for ex, script in iter_extractions(sources, jobs, progress):
         store.cache.put(ex, script)
-    return _report(store, _write(store, min_confidence, items), sources, t0, skipped)
+        collection.add(ex, script)
+    return _report(store, _write(store, min_confidence, collection), collection, sources, t0, skipped)
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
@@ -176,27 +226,28 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
     nothing; ingesting an edited file replaces the articles that came from it before."""
     t0 = time.perf_counter()
     sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    items = extract_sources(sources, jobs, progress)
-    if not store.graphs():
-        store.set_ontology(load_ontology())
     names = {s.name: s.digest for s in sources}
+    collection = Collection()
     for old in store.cache.ids():
-        ex, _ = store.cache.get(old)
+        ex, script = store.cache.get(old)
         if ex.article.source in names and ex.article.digest != names[ex.article.source]:
             store.cache.remove(old)
-    for ex, script in items:
+        else:
+            collection.add(ex, script)
+    for ex, script in iter_extractions(sources, jobs, progress):
         store.cache.put(ex, script)
-    return _report(store, _write(store, min_confidence), sources, t0, skipped)
+        collection.add(ex, script)
+    return _report(store, _write(store, min_confidence, collection), collection, sources, t0, skipped)
 
 
 def list_articles(store: GraphStore) -> list[dict]:
     """The articles in the graph: id, source file, number, title, date, page, sentences."""
     out = []
-    for ex, _ in store.cache.all():
-        a = ex.article
+    for article_id in store.cache.ids():
+        a = store.cache.get(article_id)[0].article
         out.append({"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
                     "page": a.page or "", "district": a.district or "", "sentences": len(a.sentences)})
-    return out
+    return sorted(out, key=lambda i: (i["source"], i["number"], i["id"]))
 
 
 def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) -> list[str]:
@@ -210,5 +261,5 @@ def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) 
                          "`kg articles` lists what is there")
     for i in ids:
         store.cache.remove(i)
-    _write(store, min_confidence)
+    _write(store, min_confidence, Collection.of_cache(store))
     return ids
