@@ -649,6 +649,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The endpoint; `server_close()` also stops the query workers."""
 
     daemon_threads = True
+    request_queue_size = 128  # listen backlog; socketserver's 5 resets connections under a burst of clients
 
     def __init__(self, store: GraphStore, address: tuple[str, int], *, timeout: float, max_body: int,
                  max_result: int, workers: int, verbose: bool):
