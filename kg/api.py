@@ -1,19 +1,25 @@
 """The library API: each function does one job and returns data. `kg.cli` only parses
-arguments, calls one of these and prints."""
+arguments, calls one of these and prints.
+
+The pipeline (jieba, pypinyin), the view (networkx) and SHACL are imported by the functions
+that use them: `kg query` starts without loading them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from . import serialize as _export
 from .errors import InputError
-from .pipeline import BuildReport, build as _build, ingest as _ingest, list_articles, remove as _remove
 from .sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
 from .store import GraphStore, default_store_path, staged
-from .shacl import ValidationReport, validate as _validate
-from .graphview import ViewData, render_html, view_data, write_view
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .graphview import ViewData
+    from .pipeline import BuildReport
+    from .shacl import ValidationReport
 
 DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("exports")
@@ -42,6 +48,8 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
             raise InputError("no seeds/ folder here: run kg build in the project folder or name the "
                              "article files or folders to read (kg build PATH...)")
         paths = [DEFAULT_INPUT]
+    from .pipeline import build as _build
+
     out_dir = _export.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
                    strict=strict)
@@ -61,6 +69,8 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
     out/qdkg.ttl and out/graph.html."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
+    from .pipeline import ingest as _ingest
+
     out_dir = _export.check_writable(out)
     path = Path(store if store is not None else default_store_path())
     with staged(path, fresh=False) as gs:
@@ -70,6 +80,8 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
+    from .graphview import view_data, write_view
+
     ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
@@ -77,12 +89,16 @@ def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool
 
 def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
     """The articles in the graph (id, source, number, title, date, page, district, sentences)."""
+    from .pipeline import list_articles
+
     gs = store if isinstance(store, GraphStore) else open_store(store)
     return list_articles(gs)
 
 
 def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
     """Remove articles (by id or source file name) from the graph; returns the removed ids."""
+    from .pipeline import remove as _remove
+
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
     with staged(path, fresh=False) as gs:
@@ -112,12 +128,23 @@ def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) ->
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,
          focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
     """The data of the interactive graph view, filtered."""
+    from .graphview import view_data
+
     gs = store if isinstance(store, GraphStore) else open_store(store)
     return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes)
 
 
 def view_html(data: ViewData, title: str = "qdkg graph") -> str:
+    from .graphview import render_html
+
     return render_html(data, title=title)
+
+
+def write_view(data: ViewData, path: str | Path, title: str = "qdkg graph") -> Path:
+    """Write the view page atomically; returns its path."""
+    from .graphview import write_view as _write_view
+
+    return _write_view(data, path, title=title)
 
 
 def load_graph(store: GraphStore | str | Path | None = None) -> Graph:
@@ -128,4 +155,6 @@ def load_graph(store: GraphStore | str | Path | None = None) -> Graph:
 
 def validate(store: GraphStore | str | Path | None = None) -> ValidationReport:
     """SHACL validation of the stored data against ontology/shapes.ttl."""
+    from .shacl import validate as _validate
+
     return _validate(load_graph(store))

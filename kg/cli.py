@@ -17,7 +17,6 @@ from .errors import InputError, QdkgError, QueryError
 from .serialize import FORMATS as EXPORT_FORMATS, write_atomic
 from .sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
 from .store import STORE_ENV
-from .graphview import write_view
 from .limits import call_with_timeout
 
 
@@ -215,7 +214,7 @@ def view(ctx, out, district, type_, focus, hops, max_nodes):
     """Write the interactive graph view (offline HTML) and print its path."""
     data = api.view(store=ctx.obj["store"], district=district, type=type_, focus=focus, hops=hops,
                     max_nodes=max_nodes)
-    path = write_view(data, out, title="qdkg graph")
+    path = api.write_view(data, out, title="qdkg graph")
     click.echo(str(path))
     click.echo(f"{len(data.nodes)} nodes, {len(data.edges)} edges." + (f" {data.note}" if data.note else ""))
 

@@ -1,8 +1,9 @@
 """Named SPARQL queries, parameters, and result formatting for `kg query` (no CLI code here).
 
 Named queries are the `.rq` files of the `queries/` folder (package `kg.queries`); each one's
-first line is `# <description>`. A query parameter is a `VALUES ?name { <default> }` block:
-`bind_params` swaps the default for the given value.
+first line is `# <description>`. A query parameter is a `VALUES ?name { <default> }` block, or
+one string in several language tags (`VALUES ?name { "x" "x"@zh-hant "x"@zh-hans }`):
+`bind_params` swaps the default for the given value, in the same tags.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .vocab import PREFIXES
 FORMATS = ("table", "csv", "tsv", "json")
 _LIST_HINT = "(kg query --list shows all)"
 _STRING = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+_TERM = re.compile(r"(?P<string>" + _STRING + r")(?:@(?P<tag>[A-Za-z]+(?:-[A-Za-z0-9]+)*))?|<[^>]*>|[^\s\"'<>]+")
 _VALUES = re.compile(r"VALUES\s+[?$]([\w]+)\s*\{((?:[^{}\"']|" + _STRING + r")*)\}", re.I)
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LOCAL_NAME = re.compile(r"^[\w][\w\-.]*(?<!\.)$|^$")
@@ -115,11 +117,25 @@ def resolve_query(spec: str, stdin_text: str | None = None) -> str:
 
 # ---- parameters ---------------------------------------------------------------------------
 
+def _param_tags(block: str) -> list[str] | None:
+    """The language tags ('' for none) a parameter's default is written with, or None when the
+    VALUES block is not a parameter. A parameter is a block with one value, or with one string
+    in several language tags (`"海天中心" "海天中心"@zh-hant …`, so that the label lookup stays an
+    index lookup: a BIND(STRLANG(...)) would make the store scan)."""
+    terms = list(_TERM.finditer(block.strip()))
+    if len(terms) == 1:
+        return [terms[0].group("tag") or ""]
+    strings = {t.group("string") for t in terms}
+    if len(strings) == 1 and None not in strings:
+        return [t.group("tag") or "" for t in terms]
+    return None
+
+
 def query_params(sparql: str) -> list[str]:
-    """Names of the parameters a query accepts: `VALUES ?k { default }` blocks with exactly one
-    default value (a VALUES block listing several values is part of the query, not a parameter)."""
-    return list(dict.fromkeys(m.group(1) for m in _VALUES.finditer(sparql)
-                              if len(re.findall(_STRING + r'|<[^>]*>|[^\s"\'<>]+', m.group(2).strip())) == 1))
+    """Names of the parameters a query accepts: `VALUES ?k { default }` blocks with one default
+    value, or one string in several language tags (a VALUES block listing several values is part
+    of the query, not a parameter)."""
+    return list(dict.fromkeys(m.group(1) for m in _VALUES.finditer(sparql) if _param_tags(m.group(2)) is not None))
 
 
 def _sparql_string(value: str) -> str:
@@ -129,7 +145,8 @@ def _sparql_string(value: str) -> str:
 
 
 def bind_params(sparql: str, params: dict[str, str]) -> str:
-    """Replace the `VALUES ?k { ... }` default of each given parameter with a string literal."""
+    """Replace the `VALUES ?k { ... }` default of each given parameter with the value as a string
+    literal, in each language tag the default used."""
     accepted = query_params(sparql)
     wanted = {k.lstrip("?$"): v for k, v in params.items()}
     for key in wanted:
@@ -140,9 +157,11 @@ def bind_params(sparql: str, params: dict[str, str]) -> str:
 
     def swap(m: re.Match) -> str:
         key = m.group(1)
-        if key not in wanted or key not in accepted:
+        tags = _param_tags(m.group(2))
+        if key not in wanted or tags is None:
             return m.group(0)
-        return f"VALUES ?{key} {{ {_sparql_string(wanted[key])} }}"
+        literal = _sparql_string(wanted[key])
+        return f"VALUES ?{key} {{ {' '.join(literal + (f'@{t}' if t else '') for t in tags)} }}"
 
     return _VALUES.sub(swap, sparql)
 
