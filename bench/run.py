@@ -85,11 +85,62 @@ _RSS_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1
                 "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
 
 
+def _tree_rss_kib(root: int) -> int:
+    """Summed VmRSS of every descendant of process `root` (Linux /proc), in KiB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/status", encoding="ascii", errors="replace") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(int(d))
+        rss[int(d)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, todo = 0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+class TreeSampler:
+    """Peak of the summed RSS of this process's descendants (the command and its workers),
+    sampled every 0.1 s while running: /usr/bin/time reports the largest single process only."""
+
+    def __init__(self):
+        import threading
+
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss_kib(os.getpid()))
+            self._stop.wait(0.1)
+
+    def __enter__(self):
+        if os.path.isdir("/proc/self"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[float, float | None, subprocess.CompletedProcess]:
     """(wall seconds, peak RSS MiB, process) of cmd in a fresh process, via /usr/bin/time -v when
-    present, else a tiny Python wrapper reading getrusage(RUSAGE_CHILDREN)."""
+    present, else a tiny Python wrapper reading getrusage(RUSAGE_CHILDREN). The peak is that of
+    the largest single process; `cp.tree_peak_mib` is the sampled peak of all its processes."""
     wrapped = [TIME_BIN, "-v", *cmd] if os.access(TIME_BIN, os.X_OK) else [PY, "-c", _RSS_WRAPPER, *cmd]
-    wall, cp = run_cmd(wrapped, cwd, timeout)
+    with TreeSampler() as tree:
+        wall, cp = run_cmd(wrapped, cwd, timeout)
+    cp.tree_peak_mib = tree.peak / 1024 if tree.peak else None
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", cp.stderr)
     return wall, (int(m.group(1)) / 1024 if m else None), cp
 
@@ -270,7 +321,7 @@ def bench_build(tmp: Path, sizes: list[int], table: Table, res: dict) -> dict:
             if not inputs.exists():
                 make_corpus(n, inputs, SEED)
         reps = 3 if (n is None or n <= 40) else 1
-        walls, rss, took = [], [], []
+        walls, rss, tree, took = [], [], [], []
         for r in range(reps):
             work = tmp / f"build-{key}-{r}"
             if work.exists():
@@ -280,6 +331,7 @@ def bench_build(tmp: Path, sizes: list[int], table: Table, res: dict) -> dict:
                                           tmp, BUILD_CAP)
             walls.append(wall)
             rss.append(peak)
+            tree.append(cp.tree_peak_mib)
             m = re.search(r"Took ([\d.]+) s", cp.stdout)
             took.append(float(m.group(1)) if m else None)
             summary = cp.stdout
@@ -292,7 +344,9 @@ def bench_build(tmp: Path, sizes: list[int], table: Table, res: dict) -> dict:
         m = re.search(r"([\d,]+) articles", summary)
         arts = int(m.group(1).replace(",", "")) if m else (n or 0)
         t, peak = median(walls), max(x for x in rss if x is not None) if any(rss) else None
+        tree_peak = max((x for x in tree if x is not None), default=None)
         res["build"][key] = {"articles": arts, "triples": triples, "wall_s": walls, "peak_rss_mib": rss,
+                             "tree_peak_rss_mib": tree,
                              "pipeline_s_reported": took, "per_article_s": t / arts if arts else None}
         base, ratio, target, met = "", "", "", None
         if n is None:
@@ -306,10 +360,11 @@ def bench_build(tmp: Path, sizes: list[int], table: Table, res: dict) -> dict:
                 ratio = f"{t / pt:.1f} (size ×{n / pn:g})"
             if n == 4000:
                 target = "≤ 600 s, ≤ 2 GiB RSS"
-                met = t <= 600 and (peak or 0) <= 2048
+                met = t <= 600 and max(peak or 0, tree_peak or 0) <= 2048
             prev = (n, t)
         table.add(label, f"{fmt_s(t)} ({fmt_s(t / arts if arts else None)}/article, "
-                         f"{triples or 0:,} triples, peak RSS {fmt_x(peak, 0)} MiB)",
+                         f"{triples or 0:,} triples, peak RSS {fmt_x(peak, 0)} MiB, "
+                         f"all processes {fmt_x(tree_peak, 0)} MiB)",
                   base, ratio, target, met)
     if "400" in res["build"] and "4000" in res["build"]:
         r = median(res["build"]["4000"]["wall_s"]) / median(res["build"]["400"]["wall_s"])

@@ -40,7 +40,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
           encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False,
-          jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildOutputs:
+          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
     if not paths:
@@ -63,7 +63,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
-           min_confidence: float = 0.0, jobs: int = 1, progress=None, errors: str = "strict",
+           min_confidence: float = 0.0, jobs: int = 0, progress=None, errors: str = "strict",
            strict: bool = False) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
     out/qdkg.ttl and out/graph.html."""

@@ -65,8 +65,9 @@ def _input_options(fn):
         click.option("--strict", is_flag=True, help="Stop at an empty or binary file instead of skipping it."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                      help="Drop extracted relations less confident than this."),
-        click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-                     help="Extract articles in this many processes (same output as 1)."),
+        click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+                     help="Extract articles in this many processes (same output as 1); 0: every core "
+                          "for inputs over 300,000 characters, else 1."),
     )):
         fn = option(fn)
     return fn

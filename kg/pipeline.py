@@ -55,10 +55,22 @@ def extract_source(src: Source) -> list[tuple[Extraction, str]]:
     return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
 
 
+AUTO_JOBS_CHARS = 300_000  # below this, starting workers (each loads jieba, ~1 s) costs more than it saves
+
+
+def choose_jobs(jobs: int, sources: list[Source]) -> int:
+    """`jobs`, or for 0 every core when the input is large enough to gain from them."""
+    if jobs > 0:
+        return jobs
+    return (os.cpu_count() or 1) if sum(len(s.text) for s in sources) > AUTO_JOBS_CHARS else 1
+
+
 def iter_extractions(sources: list[Source], jobs: int = 1, progress=None) -> Iterator[tuple[Extraction, str]]:
     """Extract every source, yielding its articles in input order; `jobs` > 1 uses worker
-    processes (same output). `progress(done, total)` is called as files are done."""
+    processes, 0 chooses (choose_jobs); the output is the same. `progress(done, total)` is
+    called as files are done."""
     pool = None
+    jobs = choose_jobs(jobs, sources)
     if jobs <= 1 or len(sources) < 2:
         results = map(extract_source, sources)
     else:
@@ -205,7 +217,7 @@ def _report(store: GraphStore, resolved: Resolved, collection: Collection, sourc
 
 
 def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-          jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held.
     Empty and binary files are skipped and listed in the report (an error with `strict`).
     Each article goes to the extraction cache as soon as it is extracted; only its slim form
@@ -221,7 +233,7 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
-           jobs: int = 1, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
     nothing; ingesting an edited file replaces the articles that came from it before."""
     t0 = time.perf_counter()
