@@ -373,6 +373,27 @@ def bench_build(tmp: Path, sizes: list[int], table: Table, res: dict) -> dict:
     return built
 
 
+def bench_ingest_one(tmp: Path, built: dict, key: str, table: Table, res: dict, reps: int = 3) -> None:
+    """`kg ingest` of one new article into a copy of the built store: only that article's graph
+    and the entities graph are written (the others' digests are unchanged)."""
+    print(f"\n## kg ingest of one article into the {key}-article store", flush=True)
+    n = int(key) if key.isdigit() else 4
+    extra = tmp / "ingest-one"
+    make_corpus(n + 1, extra / "corpus", SEED)
+    article = sorted((extra / "corpus").glob("*.txt"))[-1]
+    walls = []
+    for r in range(reps):
+        work = extra / f"store-{r}"
+        shutil.copytree(built[key] / "store", work)
+        wall, _, _ = run_measured(kg_cmd("--store", work, "ingest", article, "--out", extra / "out"), tmp, BUILD_CAP)
+        walls.append(wall)
+        shutil.rmtree(work)
+    build_t = median(res["build"][key]["wall_s"])
+    res["ingest_one"] = {"store_articles": n, "wall_s": walls}
+    table.add(f"`kg ingest` of 1 article into the {key}-article store", fmt_s(median(walls)),
+              f"`kg build` of all {key}: {fmt_s(build_t)}", f"{median(walls) / build_t:.2f}")
+
+
 # ---- 3. queries ----------------------------------------------------------------------------
 
 def _rdflib_query(g, text, prefixes):
@@ -635,6 +656,7 @@ def main(argv=None) -> int:
         startup = bench_startup(tmp, table, res)
         built = bench_build(tmp, sizes, table, res)
         qkey = "400" if "400" in built else str(max(sizes))
+        bench_ingest_one(tmp, built, qkey, table, res)
         label = f"{qkey}-article"
         gs, g = bench_queries(tmp, built[qkey] / "store", label, startup, table, res)
         bench_export(gs, g, label, table, res)

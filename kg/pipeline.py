@@ -3,9 +3,15 @@
 `build()`, `ingest()` and `remove()` return data (a BuildReport, removed ids); the CLI prints.
 Extraction results are cached per article beside the store (kg.persist), so adding or removing
 articles re-resolves the whole collection: `ingest` of B after `build` of A gives the same
-graph as `build` of A and B together."""
+graph as `build` of A and B together. Only the article graphs whose inputs changed are written
+again (article_digest); the entities graph is always rewritten.
+
+Memory: articles stream from the extractor into the cache; resolution keeps only their slim
+form (mentions and facts, no text), and each article's text is reloaded when its graph is
+written."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -25,7 +31,8 @@ from .script import detect_script, to_simplified
 from .shacl import load_ontology
 from .store import GraphStore
 from .structure import parse
-from .vocab import QDR
+from .persist import FORMAT_VERSION
+from .vocab import ONTOLOGY_GRAPH, QDR
 
 DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
 ENTITIES = QDR["entities"]  # named graph of what holds across articles
@@ -151,24 +158,50 @@ def extract_paths(paths, *, encoding: str | None = None, min_confidence: float =
     return sources, resolved, {ex.article.id: sc for ex, sc in items}
 
 
-def _write(store: GraphStore, min_confidence: float, collection: Collection) -> Resolved:
-    """Resolve every article of the collection and write the whole graph anew: the ontology,
-    each article's graph (its text reloaded from the cache, one article at a time), the
-    entities graph and the dataset description."""
+GRAPH_FORMAT = 1  # bump when article_graph writes something else from the same inputs
+
+
+def article_digest(resolved: Resolved, article, script: str, index: ArticleIndex) -> str:
+    """A digest of everything an article's graph is written from: its text (by digest), script,
+    whether its district is an entity, the entities it mentions where, and its facts. When the
+    digest is unchanged, so is the graph, and `kg ingest` / `kg remove` leave it in place."""
+    parts = (GRAPH_FORMAT, FORMAT_VERSION, article.id, article.digest, script,
+             bool(article.district and article.district in resolved.entities),
+             sorted((k, tuple(index.mentions.get((k, article.id), ()))) for k in index.entities.get(article.id, ())),
+             [(f.subject, f.predicate, f.object, f.sentence, f.rule, round(f.confidence, 2))
+              for f in index.facts.get(article.id, ())])
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _write(store: GraphStore, min_confidence: float, collection: Collection, incremental: bool = False) -> Resolved:
+    """Resolve every article of the collection and write the graph: the ontology, each article's
+    graph (its text reloaded from the cache, one article at a time), the entities graph and the
+    dataset description. `incremental` (ingest, remove) keeps the article graphs whose digest
+    has not changed since the store's last write and writes only the others."""
     resolved = resolve_all(collection.items.values(), min_confidence)
     scripts = {i: sc for i, (_, sc) in collection.items.items()}
     index = ArticleIndex.of(resolved)
-    store.clear()
+    digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
+    old = store.graph_digests() if incremental else {}
+    if old:
+        keep = {str(article_iri(a)) for a in resolved.articles if old.get(a.id) == digests[a.id]}
+        for g in store.graphs():
+            if g not in keep and g != str(ONTOLOGY_GRAPH):
+                store.remove_graph(g)
+    else:
+        store.clear()
     store.set_ontology(load_ontology())
 
     def graphs():
         for article in resolved.articles:
-            full, _ = store.cache.get(article.id)
-            yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
+            if old.get(article.id) != digests[article.id]:
+                full, _ = store.cache.get(article.id)
+                yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
         yield str(ENTITIES), entities_graph(resolved)
 
     store.write_graphs(graphs())
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
+    store.set_graph_digests(digests)
     store.flush()
     return resolved
 
@@ -249,7 +282,8 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
     for ex, script in iter_extractions(sources, jobs, progress):
         store.cache.put(ex, script)
         collection.add(ex, script)
-    return _report(store, _write(store, min_confidence, collection), collection, sources, t0, skipped)
+    return _report(store, _write(store, min_confidence, collection, incremental=True), collection, sources, t0,
+                   skipped)
 
 
 def list_articles(store: GraphStore) -> list[dict]:
@@ -273,5 +307,5 @@ def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) 
                          "`kg articles` lists what is there")
     for i in ids:
         store.cache.remove(i)
-    _write(store, min_confidence, Collection.of_cache(store))
+    _write(store, min_confidence, Collection.of_cache(store), incremental=True)
     return ids

@@ -10,21 +10,17 @@ Update (403), SERVICE and LOAD (403), bodies over `max_body` (413), malformed qu
 queries past the time limit or with results over `max_result` bytes get 503.
 
 Time limit. pyoxigraph cannot interrupt a query from Python, so queries run in a small pool of
-worker *processes* (`python -c` subprocesses), each with its own read-only view of the store (an
-on-disk store is opened read-only, an in-memory one is copied as N-Quads). A query past the
-limit gets a 503 and its worker is killed and replaced (~0.5 s), so a runaway query never keeps
-burning a CPU while the other workers go on answering. Streaming results also check the
-deadline while they are written (the worker then stays alive).
+worker *processes* (kg.serve_workers), each with its own read-only view of the store. A query
+past the limit gets a 503 and its worker is killed and replaced (~0.5 s), so a runaway query
+never keeps burning a CPU while the other workers go on answering. Streaming results also check
+the deadline while they are written (the worker then stays alive). The Service Description,
+VoID and the query page are built in kg.serve_docs.
 """
 from __future__ import annotations
 
 import ipaddress
-import json
-import queue
 import re
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -35,244 +31,10 @@ import pyoxigraph as ox
 
 from .errors import QdkgError, StoreError
 from .store import GraphStore
-from .vocab import PREFIXES
+from .serve_docs import PAGE_CSP, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
+from .serve_workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
 
-RESULTS = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
-           "text/csv": "CSV", "text/tab-separated-values": "TSV"}
-GRAPHS = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/ld+json": "JSON_LD",
-          "application/rdf+xml": "RDF_XML"}
-_ALIASES = {  # media type or format= value -> (for results, for graphs)
-    "application/json": ("application/sparql-results+json", "application/ld+json"),
-    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "application/x-turtle": (None, "text/turtle"), "text/plain": (None, "application/n-triples"),
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"), "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None), "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
-    "n-triples": (None, "application/n-triples"), "json-ld": (None, "application/ld+json"),
-    "jsonld": (None, "application/ld+json"), "rdf": (None, "application/rdf+xml"),
-    "rdfxml": (None, "application/rdf+xml"),
-}
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-SD_PREFIXES = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#",
-               "void": "http://rdfs.org/ns/void#", "formats": FORMATS_NS}
-_STARTUP_LIMIT = 120.0  # seconds a worker may take to load the store
-_GRACE = 0.5  # extra seconds the server waits for a worker's own time-limit answer
-_DEADLINE, _TOO_BIG = "qdkg: past the deadline", "qdkg: result too large"
-
-
-# ---- the worker process ----------------------------------------------------------------------
-
-class _Sink:
-    """A write target that stops the serialisation at the deadline or past `limit` bytes."""
-
-    def __init__(self, deadline: float, limit: int):
-        self.parts, self.size, self.deadline, self.limit = [], 0, deadline, limit
-
-    def write(self, data) -> int:
-        if time.monotonic() > self.deadline:
-            raise TimeoutError(_DEADLINE)
-        self.size += len(data)
-        if self.size > self.limit:
-            raise MemoryError(_TOO_BIG)
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def _answer(store, query: str, accept: list[str], dataset: dict, timeout: float, max_result: int):
-    """Run one query; return ("ok", media_type, body) or (status, message)."""
-    deadline = time.monotonic() + timeout
-    try:
-        # default-graph-uri / named-graph-uri, when given, are the whole dataset (SPARQL Protocol 2.1.4)
-        graphs = {k: [ox.NamedNode(g) for g in v] for k, v in dataset.items()} if any(dataset.values()) else {}
-        res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=not graphs, **graphs)
-        triples = isinstance(res, ox.QueryTriples)
-        media = _choose(accept, triples)
-        if media is None:
-            offered = ", ".join(GRAPHS if triples else RESULTS)
-            return 406, f"cannot answer a {'CONSTRUCT/DESCRIBE' if triples else 'SELECT/ASK'} query as " \
-                        f"{', '.join(accept)}: accept one of {offered}"
-        sink = _Sink(deadline, max_result)
-        if triples:
-            ox.serialize(res, sink, format=getattr(ox.RdfFormat, GRAPHS[media]), prefixes=PREFIXES)
-        else:
-            res.serialize(sink, format=getattr(ox.QueryResultsFormat, RESULTS[media]))
-        return "ok", media, b"".join(sink.parts)
-    except SyntaxError as exc:
-        from .sparql import _one_line
-        return 400, f"malformed SPARQL: {_one_line(str(exc))}"
-    except Exception as exc:  # noqa: BLE001 - the worker must answer, whatever happened
-        if _DEADLINE in str(exc):
-            return 503, None
-        if _TOO_BIG in str(exc):
-            return 503, f"the result is larger than {max_result / 1e6:g} MB: add a LIMIT or select fewer variables"
-        return 500, "the query failed: " + " ".join(str(exc).split())[:300]
-
-
-def _worker_main(fd: int) -> None:
-    """Entry point of a worker process (`python -c`, see _Pool): load the store, answer queries."""
-    from multiprocessing.connection import Connection
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
-    conn = Connection(fd)
-    (kind, value), max_result = conn.recv()
-    try:
-        if kind == "path":
-            store = ox.Store.read_only(value)
-        else:
-            store = ox.Store()
-            store.load(value, format=ox.RdfFormat.N_QUADS)
-    except (OSError, ValueError, SyntaxError) as exc:
-        conn.send(" ".join(str(exc).split())[:200])
-        return
-    conn.send("ready")
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        conn.send(_answer(store, *msg, max_result))
-
-
-# the worker imports kg exactly as this process does: same sys.path, no main-script re-import
-_WORKER = ("import json, sys; sys.path[:] = json.loads(sys.argv[2]); "
-           "from kg.serve import _worker_main; _worker_main(int(sys.argv[1]))")
-
-
-class _Pool:
-    """Worker processes; a worker past the time limit is killed and replaced in the background.
-
-    Workers are plain `python -c` subprocesses talking over a socketpair (multiprocessing's
-    Connection), not multiprocessing.Process: spawn would re-import the caller's main script."""
-
-    def __init__(self, source, size: int, timeout: float, max_result: int):
-        self.source, self.timeout, self.max_result = source, timeout, max_result
-        self.idle: queue.Queue = queue.Queue()
-        self.procs: dict[int, subprocess.Popen] = {}
-        self.lock = threading.Lock()
-        self.closed, self.failure = False, None
-        self.ready = threading.Event()
-        for _ in range(size):
-            self._replace()
-
-    def _replace(self) -> None:
-        threading.Thread(target=self._spawn, daemon=True).start()
-
-    def _spawn(self) -> None:
-        from multiprocessing.connection import Connection
-
-        mine, theirs = socket.socketpair()
-        with self.lock:
-            if self.closed:
-                mine.close()
-                theirs.close()
-                return
-            proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(theirs.fileno()), json.dumps(sys.path)],
-                                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL)
-            self.procs[proc.pid] = proc
-        theirs.close()
-        conn = Connection(mine.detach())
-        try:
-            conn.send((self.source, self.max_result))
-            said = conn.recv() if conn.poll(_STARTUP_LIMIT) else "it took too long"
-        except (EOFError, OSError):
-            said = "it exited"
-        if said == "ready":
-            self.idle.put((proc, conn))
-        else:
-            self.failure = f"a query worker could not open the store ({said})"
-            self._kill(proc, conn)
-        self.ready.set()
-
-    def _kill(self, proc: subprocess.Popen, conn) -> None:
-        with self.lock:
-            self.procs.pop(proc.pid, None)
-        proc.kill()
-        proc.wait(5)
-        conn.close()
-
-    def run(self, query: str, accept: list[str], dataset: dict):
-        """("ok", media, body) or (status, message) where message None means the time limit."""
-        deadline = time.monotonic() + self.timeout + _STARTUP_LIMIT
-        while True:
-            try:
-                proc, conn = self.idle.get(timeout=0.25)
-                break
-            except queue.Empty:
-                if time.monotonic() > deadline or (self.failure and not self.procs):
-                    return 503, self.failure or "the server is busy: every query worker is taken; try again"
-        try:
-            conn.send((query, accept, dataset, self.timeout))
-            if conn.poll(self.timeout + _GRACE):
-                reply = conn.recv()
-                self.idle.put((proc, conn))
-                return reply
-        except (EOFError, OSError):
-            reply = (500, "the query worker died (out of memory?); try a smaller query")
-        else:
-            reply = (503, None)
-        self._kill(proc, conn)
-        if not self.closed:
-            self._replace()
-        return reply
-
-    def close(self) -> None:
-        with self.lock:
-            self.closed = True
-            procs = list(self.procs.values())
-            self.procs.clear()
-        for p in procs:
-            p.kill()
-        for p in procs:
-            p.wait(5)
-
-
-# ---- content negotiation and guards ----------------------------------------------------------
-
-def parse_accept(header: str | None) -> list[str]:
-    """Media types of an Accept header, most preferred first (q=0 dropped)."""
-    items = []
-    for i, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            items.append((-q, i, fields[0].lower()))
-    return [m for _, _, m in sorted(items)]
-
-
-def _choose(accept: list[str], triples: bool) -> str | None:
-    offered = list(GRAPHS if triples else RESULTS)
-    if not accept:
-        return offered[0]
-    for media in accept:
-        alias = _ALIASES.get(media, (None, None))[1 if triples else 0]
-        if media in offered or alias:
-            return media if media in offered else alias
-        if media == "*/*":
-            return offered[0]
-        if media.endswith("/*"):
-            hit = next((o for o in offered if o.startswith(media[:-1])), None)
-            if hit:
-                return hit
-    return None
-
+# ---- guards ---------------------------------------------------------------------------------
 
 _NOISE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*', re.S)
@@ -290,170 +52,6 @@ def refusal(query: str) -> str | None:
     if re.search(r"(?<![\w:?$])SERVICE(?![\w:\-])", bare, re.I):
         return "SERVICE (federated query) is not allowed: this endpoint does not fetch remote data"
     return None
-
-
-# ---- documents: service description, VoID, HTML page -----------------------------------------
-
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(PREFIXES["xsd"] + "integer"))
-
-
-def _stats(store: GraphStore) -> dict:
-    count = lambda q: int(store.select(q)[1][0][0])  # noqa: E731
-    examples = []
-    for cls in ("District", "Park", "Organization", "Project"):
-        rows = store.select(f"SELECT ?e WHERE {{ ?e a qdo:{cls} }} ORDER BY ?e LIMIT 1")[1]
-        examples += [str(r[0]) for r in rows]
-    return {"triples": store.count_triples(),
-            "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
-            "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
-            "subjects": count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-            "examples": examples}
-
-
-def void_triples(base: str, stats: dict) -> list[ox.Triple]:
-    """The VoID description of the dataset served at `base`."""
-    v, d = SD_PREFIXES["void"], _n(f"{base}/void.ttl#dataset")
-    t = [ox.Triple(d, _n(PREFIXES["rdf"] + "type"), _n(v + "Dataset")),
-         ox.Triple(d, _n(PREFIXES["dcterms"] + "title"), ox.Literal("qdkg knowledge graph", language="en")),
-         ox.Triple(d, _n(v + "sparqlEndpoint"), _n(f"{base}/sparql")),
-         ox.Triple(d, _n(v + "dataDump"), _n(f"{base}/data.ttl")),
-         ox.Triple(d, _n(v + "feature"), _n(FORMATS_NS + "Turtle")),
-         ox.Triple(d, _n(v + "vocabulary"), _n(PREFIXES["qdo"])),
-         ox.Triple(d, _n(v + "uriSpace"), ox.Literal(PREFIXES["qdr"])),
-         ox.Triple(d, _n(v + "triples"), _int(stats["triples"])),
-         ox.Triple(d, _n(v + "classes"), _int(stats["classes"])),
-         ox.Triple(d, _n(v + "properties"), _int(stats["properties"])),
-         ox.Triple(d, _n(v + "distinctSubjects"), _int(stats["subjects"]))]
-    t += [ox.Triple(d, _n(v + "exampleResource"), _n(e)) for e in stats["examples"]]
-    return t
-
-
-def service_triples(base: str, stats: dict) -> list[ox.Triple]:
-    """The SPARQL Service Description, with the VoID of the default dataset."""
-    sd, rdf_type = SD_PREFIXES["sd"], _n(PREFIXES["rdf"] + "type")
-    s, d, g = _n(f"{base}/sparql#service"), _n(f"{base}/void.ttl#dataset"), _n(f"{base}/void.ttl#default-graph")
-    t = [ox.Triple(s, rdf_type, _n(sd + "Service")),
-         ox.Triple(s, _n(sd + "endpoint"), _n(f"{base}/sparql")),
-         ox.Triple(s, _n(sd + "supportedLanguage"), _n(sd + "SPARQL11Query")),
-         ox.Triple(s, _n(sd + "feature"), _n(sd + "UnionDefaultGraph")),
-         ox.Triple(s, _n(sd + "defaultDataset"), d),
-         ox.Triple(d, rdf_type, _n(sd + "Dataset")),
-         ox.Triple(d, _n(sd + "defaultGraph"), g),
-         ox.Triple(g, rdf_type, _n(sd + "Graph")),
-         ox.Triple(g, _n(SD_PREFIXES["void"] + "triples"), _int(stats["triples"]))]
-    t += [ox.Triple(s, _n(sd + "resultFormat"), _n(FORMATS_NS + f)) for f in _FORMAT_IRIS]
-    return t + void_triples(base, stats)
-
-
-_PAGE_JS = r"""(function () {
-  "use strict";
-  var Q = JSON.parse(document.getElementById("kg-queries").textContent);
-  var box = document.getElementById("kg-query"), sel = document.getElementById("kg-examples");
-  var out = document.getElementById("kg-out"), status = document.getElementById("kg-status");
-  Q.forEach(function (q, i) {
-    var o = document.createElement("option");
-    o.value = String(i); o.textContent = q.name + " \u2014 " + q.description; sel.appendChild(o);
-  });
-  sel.addEventListener("change", function () { if (sel.value !== "") { box.value = Q[+sel.value].text; } });
-  function term(t) {
-    if (!t) { return ""; }
-    if (t.type === "literal" && t["xml:lang"]) { return t.value + " @" + t["xml:lang"]; }
-    return t.value;
-  }
-  function table(res) {
-    if (typeof res.boolean === "boolean") { out.textContent = String(res.boolean); return 1; }
-    var vars = res.head.vars, rows = res.results.bindings, tbl = document.createElement("table");
-    var tr = document.createElement("tr");
-    vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = v; tr.appendChild(th); });
-    tbl.appendChild(tr);
-    rows.forEach(function (b) {
-      var r = document.createElement("tr");
-      vars.forEach(function (v) {
-        var td = document.createElement("td"); td.textContent = term(b[v]); r.appendChild(td);
-      });
-      tbl.appendChild(r);
-    });
-    out.replaceChildren(tbl);
-    return rows.length;
-  }
-  function run() {
-    status.textContent = "Running\u2026"; out.replaceChildren();
-    var t0 = Date.now();
-    fetch("/sparql", {method: "POST", body: new URLSearchParams({query: box.value}),
-                      headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}})
-      .then(function (r) { return r.text().then(function (t) { return [r, t]; }); })
-      .then(function (x) {
-        var r = x[0], t = x[1], s = (Date.now() - t0) + " ms";
-        if (!r.ok) { status.textContent = "Error " + r.status + ": " + t; return; }
-        if ((r.headers.get("Content-Type") || "").indexOf("json") >= 0) {
-          status.textContent = table(JSON.parse(t)) + " result(s), " + s;
-        } else {
-          var pre = document.createElement("pre"); pre.textContent = t; out.replaceChildren(pre);
-          status.textContent = s;
-        }
-      })
-      .catch(function (e) { status.textContent = "Error: " + e; });
-  }
-  document.getElementById("kg-run").addEventListener("click", run);
-  box.addEventListener("keydown", function (e) { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { run(); } });
-})();"""
-
-_PAGE_CSS = """body { font-family: "WenQuanYi Zen Hei", "Noto Sans CJK TC", sans-serif; margin: 1em 2em; }
-textarea { width: 100%; height: 14em; font-family: monospace; } select { max-width: 100%; }
-table { border-collapse: collapse; margin-top: 1em; } td, th { border: 1px solid #ccc; padding: 2px 6px;
-text-align: left; vertical-align: top; } th { background: #f3f3f3; } pre { white-space: pre-wrap; }
-#kg-status { margin-left: 1em; color: #555; }"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-Hant">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>qdkg SPARQL endpoint</title>
-<style>{css}</style>
-</head>
-<body>
-<h1>qdkg SPARQL endpoint</h1>
-<p>{triples} triples. Endpoint: <code>/sparql</code> &middot; <a href="/graph">graph view</a> &middot;
-<a href="/void.ttl">VoID</a> &middot; <a href="/data.ttl">data (Turtle)</a></p>
-<p><label>Example: <select id="kg-examples"><option value="">(choose a named query)</option></select></label></p>
-<textarea id="kg-query" spellcheck="false">SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
-<p><button id="kg-run" type="button">Run</button> <span id="kg-status">Ctrl+Enter runs the query.</span></p>
-<div id="kg-out"></div>
-<script type="application/json" id="kg-queries">{queries}</script>
-<script>{js}</script>
-</body>
-</html>
-"""
-
-
-def _sha256(text: str) -> str:
-    import base64
-    import hashlib
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-_META_CSP = (f"default-src 'none'; script-src {_sha256(_PAGE_JS)}; style-src {_sha256(_PAGE_CSS)}; "
-             "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'")
-PAGE_CSP = _META_CSP + "; frame-ancestors 'none'"  # the header; a <meta> CSP cannot carry frame-ancestors
-
-
-def render_page(triples: int) -> str:
-    """The query page: self-contained, offline, strict CSP, every result cell set as text."""
-    from .sparql import list_queries
-    data = json.dumps([{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()],
-                      ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
-        data = data.replace(ch, esc)
-    return _PAGE.format(csp=_META_CSP, css=_PAGE_CSS, js=_PAGE_JS, queries=data, triples=f"{triples:,}")
 
 
 # ---- the HTTP server -------------------------------------------------------------------------
@@ -625,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Refused(status, message)
 
     def _rdf(self, triples: list[ox.Triple], accept: list[str]) -> None:
-        media = _choose(accept, True) or "text/turtle"
+        media = choose_format(accept, True) or "text/turtle"
         body = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPHS[media]), prefixes=SD_PREFIXES)
         self._send(200, body, media if media == "application/ld+json" else f"{media}; charset=utf-8")
 
@@ -663,8 +261,8 @@ class SparqlServer(ThreadingHTTPServer):
             source = ("path", str(store.path))
         else:
             source = ("nquads", store._store.dump(format=ox.RdfFormat.N_QUADS))
-        self.pool = _Pool(source, max(1, workers), timeout, max_result)
-        self.pool.ready.wait(_STARTUP_LIMIT)
+        self.pool = Pool(source, max(1, workers), timeout, max_result)
+        self.pool.ready.wait(STARTUP_LIMIT)
         if self.pool.failure:
             self.server_close()
             raise StoreError(f"{self.pool.failure}; is the store readable? (kg build first)")
@@ -681,7 +279,7 @@ class SparqlServer(ThreadingHTTPServer):
             return self._cache[key]
 
     def stats(self) -> dict:
-        return self.cached("stats", lambda: _stats(self.store))
+        return self.cached("stats", lambda: store_stats(self.store))
 
     def page(self) -> str:
         return self.cached("page", lambda: render_page(self.stats()["triples"]))

@@ -52,6 +52,31 @@ def test_reingest_changes_nothing(halves, both):
     assert export(st, "ttl") == both
 
 
+def test_ingest_and_remove_rewrite_only_the_article_graphs_that_changed(halves, both, tmp_path, monkeypatch):
+    import kg.pipeline as pipeline
+
+    written: list[str] = []
+    original = pipeline.article_graph
+
+    def spy(resolved, article, script, index=None):
+        written.append(article.source)
+        return original(resolved, article, script, index)
+
+    monkeypatch.setattr(pipeline, "article_graph", spy)
+    st = GraphStore(tmp_path / "s")
+    build([halves[0]], st)
+    assert written == ["a.txt", "a.txt"]
+    written.clear()
+    ingest([halves[1]], st)
+    assert sorted(written) == ["b.txt", "b.txt"]  # a.txt's graphs did not change: left in place
+    assert export(st, "ttl") == both
+    written.clear()
+    ingest([halves[1]], st)  # the same file again: nothing to write
+    assert written == [] and export(st, "ttl") == both
+    remove(st, ["b.txt"])
+    assert written == []
+
+
 def test_remove_equals_build_of_the_rest(halves, tmp_path):
     st = GraphStore(tmp_path / "s")
     build(list(halves), st)
