@@ -66,6 +66,13 @@ def from_ox(term) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(src, dst)
+
+
 def check_target(path: Path) -> None:
     """A store may be written at `path` if it is new, empty, or already a qdkg store."""
     if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / _MARKER).exists())):
@@ -147,8 +154,8 @@ class GraphStore:
         self._store.flush()
         self._store.backup(str(target))
         (target / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
-        if (self.path / "extractions").is_dir():
-            shutil.copytree(self.path / "extractions", target / "extractions")
+        if (self.path / "extractions").is_dir():  # hard links: cache files are replaced, never edited
+            shutil.copytree(self.path / "extractions", target / "extractions", copy_function=_link_or_copy)
         if (self.path / DIGESTS).is_file():
             shutil.copy2(self.path / DIGESTS, target / DIGESTS)
 
