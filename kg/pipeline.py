@@ -25,13 +25,13 @@ from .errors import InputError
 from .extract import extract_article
 from .graph import ArticleIndex, article_graph, article_iri, entities_graph
 from .model import Extraction, Mention, Resolved, Source, core_type
+from .persist import FORMAT_VERSION
 from .read import Skipped, read_inputs
 from .resolve import resolve
 from .script import detect_script, to_simplified
 from .shacl import load_ontology
 from .store import GraphStore
 from .structure import parse
-from .persist import FORMAT_VERSION
 from .vocab import ONTOLOGY_GRAPH, QDR
 
 DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
