@@ -253,17 +253,23 @@ def validate(ctx):
 @click.option("--gold", "gold", required=True, type=click.Path(exists=True, path_type=Path),
               help="A gold JSON file or a folder of them (format in the README).")
 @click.option("--show-misses", type=click.IntRange(0), default=0, help="List up to N misses of each kind.")
+@click.option("--by-rule", is_flag=True, help="Instead, each extraction rule's relation precision (lenient).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.pass_context
 @handle_errors
-def eval_(ctx, gold, show_misses, as_json):
+def eval_(ctx, gold, show_misses, by_rule, as_json):
     """Score the graph against gold annotations (entities, relations, amounts)."""
-    from .evaluate import evaluate, format_scores
+    from .evaluate import evaluate, format_rules, format_scores, precision_by_rule
 
     files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
     if not files:
         raise InputError(f"{gold} holds no .json gold files")
-    results = evaluate(api.load_graph(ctx.obj["store"]), files, show=show_misses)
+    graph = api.load_graph(ctx.obj["store"])
+    if by_rule:
+        rows = precision_by_rule(graph, files)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else format_rules(rows))
+        return
+    results = evaluate(graph, files, show=show_misses)
     click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else format_scores(results))
 
 

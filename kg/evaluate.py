@@ -20,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .calibration import rule_family
 from .errors import InputError
 from .model import CORE_TYPES, RELATIONS
 from .script import to_simplified
@@ -112,10 +113,15 @@ def _prf(hits: int, gold: int, right: int, found: int) -> dict:
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+def _match(nodes: dict, gold: Gold, lenient: bool) -> list[set]:
+    """For each gold entity, the graph nodes that name it."""
+    return [{n for n, v in nodes.items() if any(same_name(a, b, lenient) for a in e.names for b in v["names"])}
+            for e in gold.entities]
+
+
 def score(g: Graph, gold: Gold, lenient: bool, show: int = 0) -> dict:
     nodes = graph_entities(g)
-    match = [{n for n, v in nodes.items() if any(same_name(a, b, lenient) for a in e.names for b in v["names"])}
-             for e in gold.entities]
+    match = _match(nodes, gold, lenient)
     required = [i for i, e in enumerate(gold.entities) if not e.optional]
     found = [i for i in required if match[i]]
     typed = [i for i in required if any(gold.entities[i].types & nodes[n]["types"] for n in match[i])]
@@ -167,6 +173,38 @@ def _close(v, value: float) -> bool:
         return abs(float(v) - value) <= 0.01 * abs(value)
     except (TypeError, ValueError):
         return False
+
+
+def precision_by_rule(g: Graph, gold_paths: list[Path], lenient: bool = True) -> list[dict]:
+    """For each extraction rule (family), the distinct relations its rdf:Statements back and
+    how many of them the gold holds: the rule's precision on these documents. A relation whose
+    entities the gold does not list counts as wrong."""
+    gold = load_gold(gold_paths)
+    nodes = graph_entities(g)
+    match = _match(nodes, gold, lenient)
+    right = set()
+    for si, p, oi, _ in gold.relations:
+        for s in match[si]:
+            for o in match[oi]:
+                right |= {(s, p, o), (o, p, s)} if p in SYMMETRIC else {(s, p, o)}
+    by_rule: dict[str, set] = {}
+    qdo = lambda x: URIRef(QDO_IRI + x)  # noqa: E731
+    for st in g.subjects(RDF.type, RDF.Statement):
+        rule, p = g.value(st, qdo("extractedBy")), g.value(st, RDF.predicate)
+        if rule is None or p is None or not str(p).startswith(QDO_IRI):
+            continue
+        edge = (g.value(st, RDF.subject), str(p)[len(QDO_IRI):], g.value(st, RDF.object))
+        by_rule.setdefault(rule_family(str(rule)), set()).add(edge)
+    rows = [{"rule": r, "relations": len(es), "in_gold": len(es & right), "precision": len(es & right) / len(es)}
+            for r, es in by_rule.items()]
+    return sorted(rows, key=lambda x: (-x["relations"], x["rule"]))
+
+
+def format_rules(rows: list[dict]) -> str:
+    width = max((len(r["rule"]) for r in rows), default=4)
+    lines = [f"{'rule':{width}}  relations  in gold  precision"]
+    lines += [f"{r['rule']:{width}}  {r['relations']:9d}  {r['in_gold']:7d}  {r['precision']:9.2f}" for r in rows]
+    return "\n".join(lines)
 
 
 def evaluate(g: Graph, gold_paths: list[Path], show: int = 0) -> list[dict]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from . import lexicon as L
 from .gazetteer import DISTRICT_FORMS, canonical_district
-from datetime import date, timedelta
 
 from .model import AmountMention, DateMention, Mention, RelationMention
 

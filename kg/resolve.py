@@ -5,7 +5,9 @@ short forms that an article links to a fuller name (青岛科学仪器产业园 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
+from .calibration import calibrated
 from .gazetteer import canonical_district, english_district
 from .model import SIGNATURES, AmountFact, DateFact, Entity, Extraction, Fact, Mention, Resolved, core_type
 from .names import english_label, pinyin_label
@@ -123,7 +125,8 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
     for short, full in alias.items():
         if full in entities and short not in entities:
             entities[full].alt_labels.add(short)
-    facts = _dedupe_facts([f for f in facts if _fits(f, entities)])
+    facts = [replace(f, confidence=calibrated(f.rule, f.confidence))  # the rules' priors chose; report measured
+             for f in _dedupe_facts([f for f in facts if _fits(f, entities)])]
     return Resolved(articles=[ex.article for ex in extractions], entities=entities, facts=facts, amounts=amounts,
                     dates=dates)
 

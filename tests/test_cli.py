@@ -231,6 +231,14 @@ def test_eval_prints_the_four_score_lines(built):
                         r"\| typed F1 [01]\.\d{3}", lines[2])
 
 
+def test_eval_by_rule_prints_each_rules_precision(built):
+    res = run(built, "eval", "--gold", str(ROOT / "tests" / "data" / "seed-gold"), "--by-rule")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].split() == ["rule", "relations", "in", "gold", "precision"]
+    assert lines[1].split() == ["ledBy-verb", "146", "68", "0.47"]  # the commonest rule first
+
+
 def test_eval_without_gold_files(built, tmp_path):
     res = run(built, "eval", "--gold", str(tmp_path))
     assert res.exit_code == 2 and res.output.startswith("Error: ") and "no .json gold files" in res.output
