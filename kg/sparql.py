@@ -146,7 +146,9 @@ def _sparql_string(value: str) -> str:
 
 def bind_params(sparql: str, params: dict[str, str]) -> str:
     """Replace the `VALUES ?k { ... }` default of each given parameter with the value as a string
-    literal, in each language tag the default used."""
+    literal, in each language tag the default used. A string default written again elsewhere in
+    the query (`FILTER(?c < xsd:decimal("0.6"))`) is replaced there too: a constant in a FILTER
+    lets the store apply it early, a variable bound by VALUES does not."""
     accepted = query_params(sparql)
     wanted = {k.lstrip("?$"): v for k, v in params.items()}
     for key in wanted:
@@ -155,15 +157,29 @@ def bind_params(sparql: str, params: dict[str, str]) -> str:
                      else "it takes no parameters (no VALUES ?name { ... } default)")
             raise QueryError(f"unknown parameter '{key}' for this query: {takes}")
 
+    elsewhere: dict[str, str] = {}  # a default's literal -> the bound value's
+
     def swap(m: re.Match) -> str:
         key = m.group(1)
         tags = _param_tags(m.group(2))
         if key not in wanted or tags is None:
             return m.group(0)
         literal = _sparql_string(wanted[key])
+        for t in _TERM.finditer(m.group(2).strip()):
+            if t.group("string"):
+                elsewhere[t.group(0)] = literal + (f"@{t.group('tag')}" if t.group("tag") else "")
         return f"VALUES ?{key} {{ {' '.join(literal + (f'@{t}' if t else '') for t in tags)} }}"
 
-    return _VALUES.sub(swap, sparql)
+    out, pos, parts = _VALUES.sub(swap, sparql), 0, []
+    if not elsewhere:
+        return out
+    blocks = [(m.start(), m.end()) for m in _VALUES.finditer(out)]  # already bound: leave them
+    pattern = re.compile("|".join(re.escape(x) for x in sorted(elsewhere, key=len, reverse=True)) + r"(?![@^\w])")
+    for start, end in blocks + [(len(out), len(out))]:
+        parts.append(pattern.sub(lambda m: elsewhere[m.group(0)], out[pos:start]))
+        parts.append(out[start:end])
+        pos = end
+    return "".join(parts)
 
 
 # ---- running ------------------------------------------------------------------------------

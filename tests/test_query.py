@@ -287,3 +287,13 @@ def test_table_columns_line_up_on_real_result(store):
             cols.append(text_width(line[:idx]))
             pos = idx + len(cell)
         assert cols == starts
+
+
+def test_a_string_default_is_replaced_where_the_query_repeats_it():
+    q = ('SELECT * WHERE { VALUES ?t { "0.6" } VALUES ?u { "0.6" "0.7" } ?s ?p ?c '
+         'FILTER(?c < xsd:decimal("0.6") && ?l != "0.6"@en) }')
+    assert bind_params(q, {"t": "0.8"}) == (
+        'SELECT * WHERE { VALUES ?t { "0.8" } VALUES ?u { "0.6" "0.7" } ?s ?p ?c '
+        'FILTER(?c < xsd:decimal("0.8") && ?l != "0.6"@en) }')
+    bound = bind_params(resolve_query("statements-low-confidence"), {"threshold": "0.9"})
+    assert 'xsd:decimal("0.9")' in bound and '"0.6"' not in bound
