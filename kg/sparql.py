@@ -3,7 +3,8 @@
 Named queries are the `.rq` files of the `queries/` folder (package `kg.queries`); each one's
 first line is `# <description>`. A query parameter is a `VALUES ?name { <default> }` block, or
 one string in several language tags (`VALUES ?name { "x" "x"@zh-hant "x"@zh-hans }`):
-`bind_params` swaps the default for the given value, in the same tags.
+`bind_params` swaps the default for the given value, in the same tags, and also where the
+query repeats a string default as a constant.
 """
 from __future__ import annotations
 
