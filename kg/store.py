@@ -192,8 +192,8 @@ class GraphStore:
 
     def write_graphs(self, graphs: Iterable[tuple[str, Iterable[tuple[Node, Node, Node]]]]) -> None:
         """Add named graphs the store does not hold yet. A bulk store loads them in batches of
-        about BULK_BATCH quads (one bulk load per article wrote thousands of small files and
-        compacted them over and over); otherwise each graph is one transaction."""
+        about BULK_BATCH quads (one bulk load per article took twice as long, see BULK_BATCH);
+        otherwise each graph is one transaction."""
         batch: list = []
         for graph_iri, triples in graphs:
             g = ox.NamedNode(graph_iri)
