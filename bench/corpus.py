@@ -4,7 +4,7 @@ The seed holds four newspaper pages, each opening with an edition line such as
 `青島日報2021年12月1日特1版`. Article i of the corpus is page i % 4 with its edition date moved
 i // 4 days later, so dates differ while districts, parks and firms recur as they would in a
 real archive. Half of the articles are converted to Simplified Chinese (OpenCC, via
-`kg.script.to_simplified`) so both scripts go through the pipeline; which half alternates
+`kg.nlp.script.to_simplified`) so both scripts go through the pipeline; which half alternates
 from day to day, so every page appears in both scripts. One article per UTF-8 `.txt` file.
 The output depends only on `n` and the seed text.
 """
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.script import to_simplified  # noqa: E402
-from kg.structure import EDITION_RE  # noqa: E402
+from kg.nlp.script import to_simplified  # noqa: E402
+from kg.inputs.structure import EDITION_RE  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_860cbca26c24b5e4.txt"
 

@@ -265,10 +265,10 @@ class Table:
 
 def bench_ingest(tmp: Path, table: Table, res: dict, reps: int = 3) -> None:
     print("\n## Ingest throughput (40 articles, in process)", flush=True)
-    from kg.pipeline import extract_paths
-    from kg.read import find_inputs, read_source
-    from kg.script import to_simplified
-    from kg.segment import tagger
+    from kg.pipeline.run import extract_paths
+    from kg.inputs.read import find_inputs, read_source
+    from kg.nlp.script import to_simplified
+    from kg.nlp.segment import tagger
 
     corpus = tmp / "corpus-40"
     if not corpus.exists():
@@ -405,8 +405,8 @@ def _rdflib_query(g, text, prefixes):
 def ox_worker(store_dir: str, name: str, reps: int, cap: float) -> None:
     """Worker mode (a fresh process): time one named query on the on-disk store in process,
     one JSON line per run, so the parent keeps partial results if it has to kill us."""
-    from kg.sparql import list_queries, run_query
-    from kg.store import GraphStore
+    from kg.rdf.sparql import list_queries, run_query
+    from kg.rdf.store import GraphStore
 
     gs = GraphStore.open_existing(store_dir)
     text = {q.name: q.text for q in list_queries()}[name]
@@ -455,9 +455,9 @@ def cli_runs(store_dir: Path, name: str, reps: int, cwd: Path, cap: float = RDFL
 def bench_queries(tmp: Path, store_dir: Path, label: str, startup: float, table: Table, res: dict,
                   reps: int = 5) -> tuple:
     print(f"\n## Named queries on the {label} store", flush=True)
-    from kg.sparql import list_queries
-    from kg.store import GraphStore
-    from kg.vocab import PREFIXES
+    from kg.rdf.sparql import list_queries
+    from kg.rdf.store import GraphStore
+    from kg.rdf.vocab import PREFIXES
 
     gs = GraphStore.open_existing(store_dir)
     t0 = time.perf_counter()
@@ -506,7 +506,7 @@ def bench_queries(tmp: Path, store_dir: Path, label: str, startup: float, table:
 
 def bench_export(gs, g, label: str, table: Table, res: dict, reps: int = 3) -> None:
     print(f"\n## Turtle export, {label} store", flush=True)
-    from kg.serialize import export
+    from kg.rdf.formats import export
 
     times, data = timed(lambda: export(gs, "ttl"), reps)
     rl = capped_runs(lambda: len(g.serialize(format="turtle", encoding="utf-8")), reps)
@@ -576,7 +576,7 @@ def bench_view(tmp: Path, pages: list[tuple[str, Path, float | None]], table: Ta
         res["view"] = {"skipped": f"no Chromium at {CHROMIUM}"}
         table.add("Graph view", f"skipped: no Chromium at {CHROMIUM}")
         return
-    from kg.graphview import ViewData, ViewNode, write_view
+    from kg.out.graphview import ViewData, ViewNode, write_view
 
     # baseline: the same page (vis-network, CSP, scripts) with a single node
     one = ViewNode("https://w3id.org/qdkg/resource/bench-0", "District", "District", "市南區", "市南区")

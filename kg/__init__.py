@@ -2,8 +2,8 @@
 
 Library entry points (each returns data): `build`, `ingest`, `articles`, `remove`, `query`,
 `export`, `view`, `load_graph`, `validate`. The `kg` command is a thin layer over them
-(kg.cli). They are imported on first use, so `import kg` stays cheap."""
-from .errors import InputError, OutputError, QdkgError, QueryError, StoreError, ValidationError
+(kg.cli.app). They are imported on first use, so `import kg` stays cheap."""
+from kg.errors import InputError, OutputError, QdkgError, QueryError, StoreError, ValidationError
 
 __version__ = "0.1.0"
 _API = ("articles", "build", "export", "ingest", "load_graph", "open_store", "query", "remove", "validate", "view",
@@ -13,7 +13,7 @@ __all__ = [*_API, "QdkgError", "InputError", "OutputError", "QueryError", "Store
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        from kg import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from .entry import main
+from kg.cli import main
 
 main()

@@ -1,4 +1,4 @@
-"""The library API: each function does one job and returns data. `kg.cli` only parses
+"""The library API: each function does one job and returns data. `kg.cli.app` only parses
 arguments, calls one of these and prints.
 
 The pipeline (jieba, pypinyin), the view (networkx) and SHACL are imported by the functions
@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import serialize as _export
-from .errors import InputError
-from .sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
-from .store import GraphStore, default_store_path, staged
+from kg.rdf import formats as _export
+from kg.errors import InputError
+from kg.rdf.sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
+from kg.rdf.store import GraphStore, default_store_path, staged
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .graphview import ViewData
-    from .pipeline import BuildReport
-    from .shacl import ValidationReport
+    from kg.out.graphview import ViewData
+    from kg.pipeline.run import BuildReport
+    from kg.rdf.shacl import ValidationReport
 
 DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("exports")
@@ -48,7 +48,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
             raise InputError("no seeds/ folder here: run kg build in the project folder or name the "
                              "article files or folders to read (kg build PATH...)")
         paths = [DEFAULT_INPUT]
-    from .pipeline import build as _build
+    from kg.pipeline.run import build as _build
 
     out_dir = _export.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
@@ -69,7 +69,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
     out/qdkg.ttl and out/graph.html."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
-    from .pipeline import ingest as _ingest
+    from kg.pipeline.run import ingest as _ingest
 
     out_dir = _export.check_writable(out)
     path = Path(store if store is not None else default_store_path())
@@ -80,7 +80,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
-    from .graphview import view_data, write_view
+    from kg.out.graphview import view_data, write_view
 
     ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
@@ -89,7 +89,7 @@ def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool
 
 def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
     """The articles in the graph (id, source, number, title, date, page, district, sentences)."""
-    from .pipeline import list_articles
+    from kg.pipeline.run import list_articles
 
     gs = store if isinstance(store, GraphStore) else open_store(store)
     return list_articles(gs)
@@ -97,7 +97,7 @@ def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
 
 def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
     """Remove articles (by id or source file name) from the graph; returns the removed ids."""
-    from .pipeline import remove as _remove
+    from kg.pipeline.run import remove as _remove
 
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
@@ -119,7 +119,7 @@ def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) ->
     """The graph serialised in `fmt`: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi)."""
     gs = store if isinstance(store, GraphStore) else open_store(store)
     if fmt in ("graphml", "gexf"):
-        from .gephi import export_graph
+        from kg.out.gephi import export_graph
 
         return export_graph(gs, fmt)
     return _export.export(gs, fmt)
@@ -128,21 +128,21 @@ def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) ->
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,
          focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
     """The data of the interactive graph view, filtered."""
-    from .graphview import view_data
+    from kg.out.graphview import view_data
 
     gs = store if isinstance(store, GraphStore) else open_store(store)
     return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes)
 
 
 def view_html(data: ViewData, title: str = "qdkg graph") -> str:
-    from .graphview import render_html
+    from kg.out.graphview import render_html
 
     return render_html(data, title=title)
 
 
 def write_view(data: ViewData, path: str | Path, title: str = "qdkg graph") -> Path:
     """Write the view page atomically; returns its path."""
-    from .graphview import write_view as _write_view
+    from kg.out.graphview import write_view as _write_view
 
     return _write_view(data, path, title=title)
 
@@ -155,6 +155,6 @@ def load_graph(store: GraphStore | str | Path | None = None) -> Graph:
 
 def validate(store: GraphStore | str | Path | None = None) -> ValidationReport:
     """SHACL validation of the stored data against ontology/shapes.ttl."""
-    from .shacl import validate as _validate
+    from kg.rdf.shacl import validate as _validate
 
     return _validate(load_graph(store))

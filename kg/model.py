@@ -1,7 +1,7 @@
 """Plain dataclasses that cross the boundaries between pipeline stages.
 
 Nothing here knows RDF: the reader, the document parser, the segmenter, the extractor and
-the resolver work on these; only `kg.graph` turns them into triples.
+the resolver work on these; only `kg.rdf.graph` turns them into triples.
 """
 from __future__ import annotations
 

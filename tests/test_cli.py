@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.sparql import list_queries
+from kg.cli.app import cli
+from kg.rdf.sparql import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

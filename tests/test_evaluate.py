@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.evaluate import evaluate, load_gold, norm, same_name
+from kg.out.evaluate import evaluate, load_gold, norm, same_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCORER = ROOT.parent / "shared" / "eval" / "score.py"
@@ -75,9 +75,9 @@ def test_bad_gold_file_is_one_clear_error(tmp_path):
 
 @pytest.mark.skipif(not SHARED_SCORER.is_file(), reason="the shared scorer is not beside this checkout")
 def test_same_figures_as_the_shared_scorer(tmp_path):
-    from kg.pipeline import build
-    from kg.serialize import export
-    from kg.store import GraphStore
+    from kg.pipeline.run import build
+    from kg.rdf.formats import export
+    from kg.rdf.store import GraphStore
 
     st = GraphStore()
     build([ROOT / "seeds"], st)
@@ -101,7 +101,7 @@ qdr:st3 a rdf:Statement ; rdf:subject qdr:x ; rdf:predicate qdo:locatedIn ; rdf:
 
 
 def test_precision_by_rule_by_hand(tmp_path):
-    from kg.evaluate import format_rules, precision_by_rule
+    from kg.out.evaluate import format_rules, precision_by_rule
 
     gold = tmp_path / "tiny.json"
     gold.write_text(json.dumps(TINY_GOLD, ensure_ascii=False), encoding="utf-8")
@@ -117,10 +117,10 @@ def test_precision_by_rule_by_hand(tmp_path):
 
 
 def test_calibration_table_names_rules_the_seed_produces_and_shrinks_to_the_prior(tmp_path):
-    from kg.calibration import MEASURED, PRIOR_WEIGHT, calibrated
-    from kg.evaluate import precision_by_rule
-    from kg.pipeline import build
-    from kg.store import GraphStore
+    from kg.resolve.calibration import MEASURED, PRIOR_WEIGHT, calibrated
+    from kg.out.evaluate import precision_by_rule
+    from kg.pipeline.run import build
+    from kg.rdf.store import GraphStore
 
     st = GraphStore()
     build([ROOT / "seeds"], st)

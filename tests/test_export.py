@@ -1,4 +1,4 @@
-"""kg.serialize (formerly kg.export): the seed graph exported as Turtle, N-Triples, JSON-LD and
+"""kg.rdf.formats (formerly kg.export): the seed graph exported as Turtle, N-Triples, JSON-LD and
 TriG parses back to the same graph, holds ontology and data, is deterministic; write_atomic
 never leaves a half-written or temporary file."""
 from __future__ import annotations
@@ -15,10 +15,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import OutputError
-from kg.pipeline import build
-from kg.serialize import export, write_atomic
-from kg.store import GraphStore
-from kg.vocab import ONTOLOGY_GRAPH, QDO, QDR_IRI
+from kg.pipeline.run import build
+from kg.rdf.formats import export, write_atomic
+from kg.rdf.store import GraphStore
+from kg.rdf.vocab import ONTOLOGY_GRAPH, QDO, QDR_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kg.model import core_type
-from kg.pipeline import extract_paths
-from kg.script import to_traditional
+from kg.pipeline.run import extract_paths
+from kg.nlp.script import to_traditional
 
 LAOSHAN = """青岛日报2022年9月1日第5版
 崂山：打造科技创新高地
@@ -131,6 +131,6 @@ def test_abbreviation_links_short_and_full_names(tmp_path, script):
 
 
 def to_simplified_form(text: str) -> str:
-    from kg.script import to_simplified
+    from kg.nlp.script import to_simplified
 
     return to_simplified(text)

@@ -1,4 +1,4 @@
-"""kg.gephi: the entity graph as networkx, GraphML and GEXF; both files parse back with networkx
+"""kg.out.gephi: the entity graph as networkx, GraphML and GEXF; both files parse back with networkx
 with every node, edge and attribute, hostile labels included."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from kg.errors import OutputError
-from kg.gephi import export_graph, to_networkx
-from kg.pipeline import build
-from kg.store import GraphStore
+from kg.out.gephi import export_graph, to_networkx
+from kg.pipeline.run import build
+from kg.rdf.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "view" / "mini.ttl"

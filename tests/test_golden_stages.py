@@ -1,4 +1,4 @@
-"""Golden tests of the stages after kg.structure (which has its own): extraction, resolution
+"""Golden tests of the stages after kg.inputs.structure (which has its own): extraction, resolution
 and the RDF graph, each pinned on the seed. A change that moves any of them fails here with
 the first difference; when the change is intended, regenerate with QDKG_REGEN_GOLDEN=1 and
 review the diff of tests/data/golden/ like code.
@@ -15,9 +15,9 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic
 
-from kg.graph import ArticleIndex, article_graph, entities_graph
-from kg.pipeline import extract_source, resolve_all
-from kg.read import read_source
+from kg.rdf.graph import ArticleIndex, article_graph, entities_graph
+from kg.pipeline.run import extract_source, resolve_all
+from kg.inputs.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_860cbca26c24b5e4.txt"

@@ -11,8 +11,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS
 
 from kg.model import AMOUNTS, CORE_TYPES, RELATIONS, SUBCLASS_OF
-from kg.shacl import load_ontology
-from kg.vocab import QDO, QDO_IRI
+from kg.rdf.shacl import load_ontology
+from kg.rdf.vocab import QDO, QDO_IRI
 
 ONTOLOGY_TTL = Path(__file__).resolve().parent.parent / "ontology" / "qdkg.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/qdkg/ontology")

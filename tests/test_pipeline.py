@@ -8,11 +8,11 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from kg.model import RELATIONS
-from kg.pipeline import build, ingest, list_articles, remove
-from kg.script import to_simplified
-from kg.serialize import export
-from kg.store import GraphStore
-from kg.vocab import QDO_IRI
+from kg.pipeline.run import build, ingest, list_articles, remove
+from kg.nlp.script import to_simplified
+from kg.rdf.formats import export
+from kg.rdf.store import GraphStore
+from kg.rdf.vocab import QDO_IRI
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
 
@@ -53,7 +53,7 @@ def test_reingest_changes_nothing(halves, both):
 
 
 def test_ingest_and_remove_rewrite_only_the_article_graphs_that_changed(halves, both, tmp_path, monkeypatch):
-    import kg.pipeline as pipeline
+    import kg.pipeline.run as pipeline
 
     written: list[str] = []
     original = pipeline.article_graph

@@ -1,4 +1,4 @@
-"""kg.push: the Graph Store Protocol client against a local fake server (batches, PUT then POST,
+"""kg.out.push: the Graph Store Protocol client against a local fake server (batches, PUT then POST,
 retries, refusals) and, when `virtuoso-t` is installed, against a real Virtuoso."""
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import OutputError
-from kg.push import push
-from kg.store import GraphStore
+from kg.out.push import push
+from kg.rdf.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = "http://example.org/"
@@ -186,8 +186,8 @@ def test_falls_back_to_turtle_on_415(store, fake):
 
 
 def test_cli_push(tmp_path, fake):
-    from kg.cli import cli
-    from kg.cli_serve import push as push_cmd
+    from kg.cli.app import cli
+    from kg.cli.serve_cmds import push as push_cmd
 
     disk = GraphStore(tmp_path / "store")
     disk.replace_graph(EX + "a1", small_graph())
@@ -273,8 +273,8 @@ def _virtuoso_select(base: str, query: str) -> list[dict]:
 
 
 def test_push_to_virtuoso(virtuoso):
-    from kg.pipeline import build
-    from kg.sparql import resolve_query, run_query
+    from kg.pipeline.run import build
+    from kg.rdf.sparql import resolve_query, run_query
 
     seeds = GraphStore()
     build([ROOT / "seeds"], seeds)

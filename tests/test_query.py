@@ -1,4 +1,4 @@
-"""kg.sparql: named queries against a hand-written graph, parameters, errors, output formats."""
+"""kg.rdf.sparql: named queries against a hand-written graph, parameters, errors, output formats."""
 from __future__ import annotations
 
 import io
@@ -11,10 +11,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.sparql import (FORMATS, QueryResult, bind_params, display_rows, format_result, list_queries,
+from kg.rdf.sparql import (FORMATS, QueryResult, bind_params, display_rows, format_result, list_queries,
                       query_params, resolve_query, run_query)
-from kg.store import GraphStore
-from kg.vocab import PREFIXES, QDR
+from kg.rdf.store import GraphStore
+from kg.rdf.vocab import PREFIXES, QDR
 
 MINI = Path(__file__).parent / "data" / "query" / "mini.ttl"
 REQUIRED = {"firms-in-parks", "district-initiatives", "investment-ranking", "entity", "counts-by-district"}

@@ -1,4 +1,4 @@
-"""kg.read (stage 1): decoding bytes into text with one-line, actionable errors, and expanding
+"""kg.inputs.read (stage 1): decoding bytes into text with one-line, actionable errors, and expanding
 input paths into a sorted, duplicate-free list of article files."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import decode, find_inputs, read_source
-from kg.structure import parse
+from kg.inputs.read import decode, find_inputs, read_source
+from kg.inputs.structure import parse
 
 TEXT = "青岛日报2021年12月1日特1版\n市北:打造新高地\n市北区全面贯彻落实，推动发展。"
 TEXT_HANT = "青島日報2021年12月1日特1版\n市北:打造新高地\n市北區全面貫徹落實，推動發展。"

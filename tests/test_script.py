@@ -1,4 +1,4 @@
-"""kg.script: OpenCC Traditional <-> Simplified conversion that keeps every character at its
+"""kg.nlp.script: OpenCC Traditional <-> Simplified conversion that keeps every character at its
 offset (the extractor maps Simplified spans back to the source by position), and script
 detection."""
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import kg.script as script
-from kg.read import read_source
-from kg.script import detect_script, to_simplified, to_traditional
+import kg.nlp.script as script
+from kg.inputs.read import read_source
+from kg.nlp.script import detect_script, to_simplified, to_traditional
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
 

@@ -1,4 +1,4 @@
-"""kg.serve: the SPARQL endpoint over the seed graph, driven by real clients (SPARQLWrapper,
+"""kg.serve.server: the SPARQL endpoint over the seed graph, driven by real clients (SPARQLWrapper,
 requests): named queries, result formats, refusals, limits, service description, VoID, page."""
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, SPARQLWrapper, XML
 
-from kg.pipeline import build
-from kg.serve import make_server, parse_accept, refusal
-from kg.sparql import list_queries, run_query
-from kg.store import GraphStore
+from kg.pipeline.run import build
+from kg.serve.server import make_server, parse_accept, refusal
+from kg.rdf.sparql import list_queries, run_query
+from kg.rdf.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -382,8 +382,8 @@ def test_parse_accept_orders_by_quality():
 
 def test_cli_serve_refuses_remote_hosts():
     from click.testing import CliRunner
-    from kg.cli import cli
-    from kg.cli_serve import serve
+    from kg.cli.app import cli
+    from kg.cli.serve_cmds import serve
 
     group = type(cli)(cli.name, callback=cli.callback, params=cli.params, commands={"serve": serve})
     res = CliRunner().invoke(group, ["serve", "--host", "0.0.0.0"])
@@ -393,7 +393,7 @@ def test_cli_serve_refuses_remote_hosts():
 def test_cli_serve_on_disk_store(tmp_path):
     """`kg serve` on a built store: one line with the URL, answers, stops on Ctrl-C, no worker left."""
     build([SEEDS], GraphStore(tmp_path / "store"))
-    code = ("import sys; from kg.cli import cli; from kg.cli_serve import serve; cli.add_command(serve); "
+    code = ("import sys; from kg.cli.app import cli; from kg.cli.serve_cmds import serve; cli.add_command(serve); "
             "cli(sys.argv[1:], prog_name='kg')")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-c", code, "--store", str(tmp_path / "store"), "serve", "--port", "0",

@@ -1,12 +1,12 @@
-"""kg.store: the staged store that ingest and remove work in, and its extraction cache."""
+"""kg.rdf.store: the staged store that ingest and remove work in, and its extraction cache."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from kg.pipeline import build
-from kg.store import GraphStore, staged
+from kg.pipeline.run import build
+from kg.rdf.store import GraphStore, staged
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
 

@@ -1,4 +1,4 @@
-"""kg.structure (stage 2): articles, blocks and sentences with character offsets into the
+"""kg.inputs.structure (stage 2): articles, blocks and sentences with character offsets into the
 decoded source. A golden file pins the parser's output on the seed; small synthetic inputs
 pin each rule (edition lines, titles, districts, sentence splitting, bylines, block kinds)."""
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.model import Source
-from kg.read import read_source
-from kg.structure import parse, split_sentences
+from kg.inputs.read import read_source
+from kg.inputs.structure import parse, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_860cbca26c24b5e4.txt"

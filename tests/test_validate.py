@@ -6,10 +6,10 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-import kg.shacl as kv
+import kg.rdf.shacl as kv
 from kg.errors import ValidationError
-from kg.shacl import ValidationReport, Violation, load_ontology, load_shapes, validate
-from kg.vocab import NIF, PROV, QDO, QDR
+from kg.rdf.shacl import ValidationReport, Violation, load_ontology, load_shapes, validate
+from kg.rdf.vocab import NIF, PROV, QDO, QDR
 
 DATA = Path(__file__).resolve().parent / "data" / "validate" / "conforming.ttl"
 DISTRICT = QDR["shinan-0a1b2c3d"]

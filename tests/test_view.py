@@ -1,4 +1,4 @@
-"""kg.graphview: view data from a small hand-written graph, filters, the offline page, escaping."""
+"""kg.out.graphview: view data from a small hand-written graph, filters, the offline page, escaping."""
 from __future__ import annotations
 
 import json
@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import OutputError, QueryError
-from kg.store import GraphStore
-from kg.graphview import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
+from kg.rdf.store import GraphStore
+from kg.out.graphview import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
 
 FIXTURE = Path(__file__).parent / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.store import GraphStore
-from kg.graphview import ViewData, ViewEdge, ViewNode, view_data, write_view
+from kg.rdf.store import GraphStore
+from kg.out.graphview import ViewData, ViewEdge, ViewNode, view_data, write_view
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import codecs
 import pytest
 
 from kg.errors import InputError
-from kg.read import decode, read_source
-from kg.structure import parse
+from kg.inputs.read import decode, read_source
+from kg.inputs.structure import parse
 
 SIMPLIFIED = (
     "青岛日报2021年12月1日第3版\n"

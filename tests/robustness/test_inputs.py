@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import Skipped, decode, find_inputs, html_to_text, read_inputs, read_source
-from kg.structure import parse
+from kg.inputs.read import Skipped, decode, find_inputs, html_to_text, read_inputs, read_source
+from kg.inputs.structure import parse
 
 DATA = Path(__file__).parent / "data"
 ARTICLE = ("青岛日报2021年12月1日第3版\n市北：打造国际航运贸易金融创新中心\n"

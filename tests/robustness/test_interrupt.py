@@ -20,8 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import serialize
-from kg.store import GraphStore
+from kg.rdf import formats as serialize
+from kg.rdf.store import GraphStore
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -198,7 +198,7 @@ def test_interrupted_write_atomic_keeps_old_file(tmp_path, monkeypatch):
     assert target.read_bytes() == b"old"
 
 
-# regression test (bug fixed): kg.serialize.write_atomic removes its temporary file only on OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp
+# regression test (bug fixed): kg.rdf.formats.write_atomic removes its temporary file only on OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp
 def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(b"old")
@@ -208,9 +208,9 @@ def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]
 
 
-# regression test (bug fixed): kg.graphview.write_view removes its temporary file only on OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp
+# regression test (bug fixed): kg.out.graphview.write_view removes its temporary file only on OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp
 def test_interrupted_write_view_leaves_no_temp_file(tmp_path, monkeypatch):
-    from kg.graphview import ViewData, write_view
+    from kg.out.graphview import ViewData, write_view
 
     target = tmp_path / "graph.html"
     target.write_text("old", encoding="utf-8")

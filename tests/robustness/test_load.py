@@ -15,8 +15,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.sparql import list_queries
+from kg.cli.app import cli
+from kg.rdf.sparql import list_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

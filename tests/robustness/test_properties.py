@@ -8,11 +8,11 @@ import os
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.errors import InputError
-from kg.extract import extract_article
+from kg.nlp.extract import extract_article
 from kg.model import Source
-from kg.read import SkippableInput, decode, html_to_text, read_source
-from kg.script import to_simplified
-from kg.structure import parse, split_sentences
+from kg.inputs.read import SkippableInput, decode, html_to_text, read_source
+from kg.nlp.script import to_simplified
+from kg.inputs.structure import parse, split_sentences
 
 # PROP_EXAMPLES=3000 pytest tests/robustness/test_properties.py for a longer search
 SETTINGS = settings(max_examples=int(os.environ.get("PROP_EXAMPLES", "100")), deadline=None,
@@ -172,7 +172,7 @@ def test_relation_endpoints_slice_back_simplified(text):
             assert text[m.start:m.end] == m.text, m
 
 
-# regression test (bug fixed): kg.relations 'name-prefix' District mentions (locatedIn from a district prefix in a name) take text= the Simplified gazetteer form, so in Tr
+# regression test (bug fixed): kg.nlp.relations.rules 'name-prefix' District mentions (locatedIn from a district prefix in a name) take text= the Simplified gazetteer form, so in Tr
 def test_relation_endpoints_slice_back_traditional():
     text = "嶗山區經濟開發區由青島市嶗山區人民政府負責運營。"
     spans = [m for m in relation_mentions(text) if m.start < m.end]

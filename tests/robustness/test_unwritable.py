@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg import api
-from kg.cli import cli
+from kg.cli.app import cli
 
 ARTICLE = ("青岛日报2021年12月1日第3版\n市北：打造国际航运贸易金融创新中心\n"
            "市北区与中国远洋海运集团有限公司签署战略合作协议，共建航运服务平台。该平台由青岛港国际股份有限公司负责运营。\n")
@@ -93,7 +93,7 @@ def _enospc(*args, **kwargs):
 def test_export_disk_full(store, tmp_path, monkeypatch, call):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(OLD)
-    monkeypatch.setattr(os, call, _enospc)  # at the OS boundary, under kg.serialize.write_atomic
+    monkeypatch.setattr(os, call, _enospc)  # at the OS boundary, under kg.rdf.formats.write_atomic
     res = kg(store, "export", "-o", target)
     monkeypatch.undo()
     err = one_line_error(res)
@@ -102,7 +102,7 @@ def test_export_disk_full(store, tmp_path, monkeypatch, call):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]  # no temporary file left
 
 
-# regression test (bug fixed): kg.serialize.write_atomic calls tempfile.mkstemp outside its try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary file escape
+# regression test (bug fixed): kg.rdf.formats.write_atomic calls tempfile.mkstemp outside its try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary file escape
 def test_export_disk_full_at_mkstemp(store, tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(OLD)

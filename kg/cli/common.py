@@ -1,0 +1,95 @@
+"""What the commands share: one-line errors with their exit codes, the options of build and
+ingest, the build summary and the progress bar.
+
+Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
+5 store missing or locked, 6 SHACL violations (7 the shapes cannot be used), 130 interrupted."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kg.errors import QdkgError
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Map typed errors to one line on stderr and their exit code, never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except QdkgError as exc:
+            fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted; outputs written before the interruption are intact", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+    return wrapper
+
+
+def input_options(fn):
+    """Options shared by build and ingest."""
+    for option in reversed((
+        click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
+                     help="Folder for qdkg.ttl and graph.html."),
+        click.option("--encoding", help="Encoding of the input files (default: detected: BOM, UTF-8, "
+                                        "GB18030/GBK, Big5)."),
+        click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
+                     help="Undecodable bytes: stop with an error, or replace them with U+FFFD."),
+        click.option("--strict", is_flag=True, help="Stop at an empty or binary file instead of skipping it."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Drop extracted relations less confident than this."),
+        click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+                     help="Extract articles in this many processes (same output as 1); 0: every core "
+                          "for inputs over 300,000 characters, else 1."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def print_summary(res, verb: str) -> None:
+    r = res.report
+    for skipped in r.skipped:
+        click.echo(f"Skipped {skipped}", err=True)
+    click.echo(f"{verb} {len(r.files)} file(s): {r.added} articles, {r.characters} characters "
+               f"({', '.join(sorted(set(r.encodings.values()))) or '-'}).")
+    click.echo(f"Graph: {r.articles} articles, {r.sentences} sentences, {r.triples} triples, "
+               f"{r.entities} entities, {sum(r.relations_per_property.values())} relations, "
+               f"{r.amounts} amounts.")
+    click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
+    click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())
+                                             or "none"))
+    click.echo(f"Wrote {res.turtle} and {res.html}" + (f"; store {res.store}" if res.store else "") + ".")
+    click.echo(f"Took {r.seconds:.1f} s.")
+
+
+@contextlib.contextmanager
+def progress_bar(label: str):
+    """A progress bar on stderr for interactive runs of several files; silent when stderr is
+    not a terminal (pipes, CI)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state: dict = {}
+
+    def step(done: int, total: int) -> None:
+        if total < 2:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    try:
+        yield step
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)

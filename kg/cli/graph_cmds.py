@@ -1,0 +1,60 @@
+"""`kg build`, `kg ingest`, `kg articles`, `kg remove`: the commands that write the graph."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg import api
+from kg.cli.common import handle_errors, input_options, print_summary, progress_bar
+from kg.rdf.sparql import FORMATS as QUERY_FORMATS, format_result
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@input_options
+@click.pass_context
+@handle_errors
+def build(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
+    """Build the graph from articles (default: every .txt under seeds/).
+
+    Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
+    then prints a summary."""
+    with progress_bar("Extracting") as progress:
+        res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
+                        strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
+    print_summary(res, "Read")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@click.pass_context
+@handle_errors
+def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
+    """Add articles to the existing graph (re-ingesting a file changes nothing)."""
+    with progress_bar("Extracting") as progress:
+        res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
+                         strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
+    print_summary(res, "Ingested")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def articles(ctx, fmt):
+    """List the articles in the graph."""
+    rows = api.articles(store=ctx.obj["store"])
+    cols = ["id", "source", "number", "date", "page", "district", "sentences", "title"]
+    click.echo(format_result(cols, [[str(r[c]) for c in cols] for r in rows], fmt))
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.pass_context
+@handle_errors
+def remove(ctx, names):
+    """Remove articles from the graph, by id (see `kg articles`) or source file name."""
+    removed = api.remove(list(names), store=ctx.obj["store"])
+    click.echo(f"Removed {len(removed)} article(s): {', '.join(removed)}.")

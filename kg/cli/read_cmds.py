@@ -1,0 +1,125 @@
+"""`kg query`, `kg view`, `kg export`, `kg validate`, `kg eval`: the commands that read the graph."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg import api
+from kg.cli.common import handle_errors
+from kg.errors import InputError, QueryError
+from kg.rdf.formats import FORMATS as EXPORT_FORMATS, write_atomic
+from kg.rdf.sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
+from kg.serve.timeouts import call_with_timeout
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for p in params:
+        if "=" not in p:
+            raise QueryError(f"--param takes NAME=VALUE, got {p!r}")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+@click.command()
+@click.argument("spec", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter, e.g. --param name=海天中心 for the entity query.")
+@click.option("--iris", is_flag=True, help="Show IRIs instead of labels.")
+@click.option("--timeout", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="Stop a query that runs longer than this many seconds (0: no limit).")
+@click.pass_context
+@handle_errors
+def query(ctx, spec, list_, fmt, params, iris, timeout):
+    """Run SPEC against the built graph: a named query (see --list), a .rq file, or - for stdin."""
+    if list_:
+        qs = list_queries()
+        width = max(len(q.name) for q in qs)
+        for q in qs:
+            click.echo(f"{q.name.ljust(width)}  {q.description}")
+        return
+    if not spec:
+        raise QueryError("name a query, a .rq file or - (stdin); kg query --list shows the named queries")
+    stdin_text = sys.stdin.read() if spec == "-" else None
+    columns, rows = call_with_timeout(api.query, timeout, spec, store=ctx.obj["store"],
+                                      params=_parse_params(params), stdin_text=stdin_text, labels=not iris)
+    click.echo(format_result(columns, rows, fmt))
+
+
+@click.command()
+@click.option("-o", "--out", default=Path("exports") / "graph.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page.")
+@click.option("--district", help="Only this district's entities (name in either script).")
+@click.option("--type", "type_", help="Only this class (District, Initiative, Project, Organization, Platform, Park).")
+@click.option("--focus", help="Only the neighbourhood of this entity.")
+@click.option("--hops", type=click.IntRange(0, 10), default=1, show_default=True, help="Radius around --focus.")
+@click.option("--max-nodes", type=click.IntRange(1), default=800, show_default=True,
+              help="Draw at most this many nodes (the best connected).")
+@click.pass_context
+@handle_errors
+def view(ctx, out, district, type_, focus, hops, max_nodes):
+    """Write the interactive graph view (offline HTML) and print its path."""
+    data = api.view(store=ctx.obj["store"], district=district, type=type_, focus=focus, hops=hops,
+                    max_nodes=max_nodes)
+    path = api.write_view(data, out, title="qdkg graph")
+    click.echo(str(path))
+    click.echo(f"{len(data.nodes)} nodes, {len(data.edges)} edges." + (f" {data.note}" if data.note else ""))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS) + ["graphml", "gexf"]), default="ttl",
+              show_default=True, help="RDF (ttl, nt, jsonld, trig: one named graph per article) or Gephi (graphml, gexf).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_context
+@handle_errors
+def export(ctx, fmt, output):
+    """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG, or the
+    entity network as GraphML / GEXF for Gephi."""
+    data = api.export(fmt, store=ctx.obj["store"])
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+@click.command()
+@click.pass_context
+@handle_errors
+def validate(ctx):
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
+    report = api.validate(ctx.obj["store"])
+    click.echo(report.text())
+    report.raise_if_invalid()
+
+
+@click.command(name="eval")
+@click.option("--gold", "gold", required=True, type=click.Path(exists=True, path_type=Path),
+              help="A gold JSON file or a folder of them (format in the README).")
+@click.option("--show-misses", type=click.IntRange(0), default=0, help="List up to N misses of each kind.")
+@click.option("--by-rule", is_flag=True, help="Instead, each extraction rule's relation precision (lenient).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+@handle_errors
+def eval_(ctx, gold, show_misses, by_rule, as_json):
+    """Score the graph against gold annotations (entities, relations, amounts)."""
+    from kg.out.evaluate import evaluate, format_rules, format_scores, precision_by_rule
+
+    files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
+    if not files:
+        raise InputError(f"{gold} holds no .json gold files")
+    graph = api.load_graph(ctx.obj["store"])
+    if by_rule:
+        rows = precision_by_rule(graph, files)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else format_rules(rows))
+        return
+    results = evaluate(graph, files, show=show_misses)
+    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else format_scores(results))

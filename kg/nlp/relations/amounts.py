@@ -1,0 +1,69 @@
+"""Amounts: 总投资X亿元, 注册资本X万元, 建筑面积X万平方米, 在X平方公里内, attached to the named
+project, park or firm they are stated of."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.model import AmountMention, Mention
+from kg.nlp.relations.view import Context, clause_index, clauses_of, core
+
+AMOUNT_RE = re.compile(
+    r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积|投资)"
+    r"(?:约|达|近|超过|超|逾|为|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|亩|平方公里)")
+AREA_RE = re.compile(r"(?:在|约|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万)?(?P<cur>平方米|平方公里)(?:内|的|范围内)")
+UNITS = {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000), None: Decimal(1)}
+
+
+def _amounts_in(s: str):
+    """(match, property, value) for every amount the sentence states."""
+    taken = []
+    for mt in AMOUNT_RE.finditer(s):
+        kind, cur = mt.group("kind"), mt.group("cur")
+        if cur in ("美元", "亩") or cur == "平方公里" and "面积" not in kind:
+            continue
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if cur == "平方公里" else 1)
+        prop = ("registeredCapitalCNY" if kind.startswith("注册") else
+                "areaM2" if "面积" in kind or kind == "占地" else "totalInvestmentCNY")
+        taken.append((mt.start(), mt.end()))
+        yield mt, prop, value, kind
+    for mt in AREA_RE.finditer(s):
+        if any(a <= mt.start() < b for a, b in taken):
+            continue
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if mt.group("cur") == "平方公里" else 1)
+        yield mt, "areaM2", value, "面积"
+
+
+def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_index: int,
+                     ctx: Context | None = None) -> list[AmountMention]:
+    """总投资X亿元 / 注册资本X万元 / 建筑面积X万平方米 / 在X平方公里内, attached to the named project,
+    park or firm: the one right after 的, else the nearest before in the clause (or the clause before),
+    else the last one named in the paragraph (该园区…, 平台公司注册资金…)."""
+    out: list[AmountMention] = []
+    pos = {id(m): m.start - sent_start for m in mentions}
+    clauses = clauses_of(s)
+    for mt, prop, value, kind in _amounts_in(s):
+        wanted = {"Organization"} if prop == "registeredCapitalCNY" else {"Project", "Park"}
+        cand = [m for m in mentions if core(m.types) & wanted]
+        after = s[mt.end():]
+        if re.match(r"^(元)?的?(\d+|[一二三四五六七八九十百千两几多]+)(余|多)?(个|家|项|座|批|类)", after):
+            continue  # 总投资1436亿元的177个重大项目: the amount of a count of unnamed things
+        follow = None
+        if after.startswith("的") or mt.group().endswith("的"):
+            end = mt.end() if mt.group().endswith("的") else mt.end() + 1
+            follow = next((m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)),
+                          None)
+        if follow is None:
+            ci = clause_index(clauses, mt.start())
+            same = [m for m in cand if clause_index(clauses, pos[id(m)]) in (ci, ci - 1) and pos[id(m)] < mt.start()]
+            follow = same[-1] if same else None
+        if follow is None:
+            ci = clause_index(clauses, mt.start())
+            nxt = clauses[min(ci + 1, len(clauses) - 1)][1]
+            follow = next((m for m in cand if mt.end() <= pos[id(m)] <= min(nxt, mt.end() + 20)), None)
+        if follow is None and ctx is not None:
+            follow = ctx.last_company if prop == "registeredCapitalCNY" else (ctx.last_park or ctx.last_project)
+        if follow is not None:
+            out.append(AmountMention(subject=follow, predicate=prop, value=value, sentence=sent_index,
+                                     text=mt.group(), rule=f"amount-{kind}"))
+    return out

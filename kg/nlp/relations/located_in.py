@@ -1,0 +1,78 @@
+"""locatedIn: where a project, park, platform or firm is, from a district at the start of its
+name or from the district article that names it as built, opened or landed."""
+from __future__ import annotations
+
+import re
+
+from kg.model import Mention, RelationMention
+from kg.nlp.gazetteer import DISTRICT_FORMS, canonical_district
+from kg.nlp.relations.registry import relation_rule
+from kg.nlp.relations.view import HOSTED, SentenceView
+
+BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
+LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2),
+                        key=len, reverse=True)
+FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
+LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
+           "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
+STREET_CHARS = "路街道巷湾港口岸山河湖村镇里桥"
+
+
+def _prefix_at(key: str) -> str | None:
+    """The local district form a name starts with (not a street named after it: 黄岛路…)."""
+    return next((f for f in LOCAL_PREFIXES if key.startswith(f) and len(key) - len(f) >= 2
+                 and key[len(f)] not in STREET_CHARS), None)
+
+
+def _district(m: Mention, offset: int, form: str, sentence: int) -> Mention:
+    return Mention(text=m.text[offset:offset + len(form)], key=canonical_district(form), start=m.start + offset,
+                   end=m.start + offset + len(form), types=("District",), sentence=sentence, rule="name-prefix",
+                   confidence=0.9)
+
+
+@relation_rule(10, ("locatedIn-name-prefix", "locatedIn", 0.85))
+def name_prefix(v: SentenceView) -> list[RelationMention]:
+    """即墨经济开发区 -> 即墨区; 莱西莱阳一体化发展先行区 lies in both."""
+    out: list[RelationMention] = []
+    for m in v.entities:
+        if not v.types(m) & (HOSTED | {"Organization"}):
+            continue
+        form = _prefix_at(m.key)
+        if form is None:
+            continue
+        v.add(out, m, "locatedIn-name-prefix", _district(m, 0, form, v.index))
+        second = _prefix_at(m.key[len(form):])
+        if second:
+            v.add(out, m, "locatedIn-name-prefix", _district(m, len(form), second, v.index))
+    return out
+
+
+def _elsewhere(key: str, district: str) -> bool:
+    """A name that places the thing outside the article's district (国家…, 上海…, 另一区…)."""
+    if FOREIGN_START.match(key) and "青岛" not in key:
+        return True
+    return any(key.startswith(f) and key[len(f):len(f) + 1] not in STREET_CHARS
+               for f in LOCAL_PREFIXES if canonical_district(f) != district)
+
+
+@relation_rule(30, ("locatedIn-article-context", "locatedIn", 0.45))
+def article_context(v: SentenceView) -> list[RelationMention]:
+    """What a district article names as built, opened, landed or hosted is in that district,
+    unless its name places it elsewhere or it is a body: 市南区…项目落地."""
+    out: list[RelationMention] = []
+    ctx, subject, s = v.ctx, v.subject, v.text
+    if ctx.district is None or (subject is not None and "District" in v.types(subject)
+                                and subject.key != ctx.district.key):
+        return out
+    for m in v.entities:
+        t = v.types(m)
+        if "Initiative" in t or _elsewhere(m.key, ctx.district.key):
+            continue
+        ca, cb = v.clause(v.pos(m))
+        after = s[v.end(m):cb]
+        before = s[max(ca, v.pos(m) - 2):v.pos(m)]
+        org_ok = "Organization" in t and any(w in after for w in LANDING) and not re.search("[与同和]$", before) \
+            and "GovernmentBody" not in m.types and not re.search("联合|携手|与|会同", s[ca:v.pos(m)])
+        if (t & {"Project", "Park"}) or org_ok or "School" in m.types:
+            v.add(out, m, "locatedIn-article-context", ctx.district)
+    return out

@@ -1,0 +1,98 @@
+"""partOf and operatedBy: the parts of a park, project or initiative (以X为核心区的Y, Y下设的X,
+将X纳入Y, NAME(A、B、C), a sub-plan named after an initiative's quoted core) and who runs a
+park or platform (由X运营)."""
+from __future__ import annotations
+
+import re
+
+from kg.model import RelationMention
+from kg.nlp.relations.registry import relation_rule
+from kg.nlp.relations.view import HOSTED, SentenceView
+
+OPERATED_RE = re.compile(r"由([^，,。；]{2,30}?)(负责)?(运营|运维|管理运营)")
+CORE_RE = re.compile(r"以([^，,。；]{2,40}?)(为|定)(核心区|核心|主体|龙头|载体|目标|功能|支撑)")
+XIASHE_RE = re.compile(r"下设的?")
+NARU_RE = re.compile(r"将([^，,。；]{2,40}?)纳入")
+ENUMERATED_RE = re.compile(r"[（(]([^（）()]+、[^（）()]+)[）)]")
+QUOTED_CORE_RE = re.compile(r"“([^”]{2,8})”")
+
+
+@relation_rule(90, ("operatedBy-you", "operatedBy", 0.6))
+def operated_by(v: SentenceView) -> list[RelationMention]:
+    """由X运营 / 由X负责运营: X runs the park, platform or project named before."""
+    out: list[RelationMention] = []
+    for mt in OPERATED_RE.finditer(v.text):
+        ops = [m for m in v.mentions if mt.start(1) <= v.pos(m) < mt.end(1) and "Organization" in v.types(m)]
+        targets = [m for m in v.entities if v.pos(m) < mt.start() and v.types(m) & HOSTED]
+        for o in ops:
+            if targets:
+                v.add(out, targets[-1], "operatedBy-you", o)
+    return out
+
+
+@relation_rule(100, ("partOf-core", "partOf", 0.55))
+def core_area(v: SentenceView) -> list[RelationMention]:
+    """以X为核心区的Y: X is part of Y (or of the park named before)."""
+    out: list[RelationMention] = []
+    for mt in CORE_RE.finditer(v.text):
+        inner = [m for m in v.entities if mt.start(1) <= v.pos(m) < mt.end(1)]
+        outer = [m for m in v.entities if v.pos(m) > mt.end() and v.types(m) & {"Park", "Project", "Initiative"}]
+        outer = outer or [m for m in v.entities if v.pos(m) < mt.start() and "Park" in v.types(m)][-1:]
+        for x in inner:
+            if outer and x is not outer[0]:
+                v.add(out, x, "partOf-core", outer[0])
+    return out
+
+
+@relation_rule(110, ("partOf-xiashe", "partOf", 0.6))
+def set_up_under(v: SentenceView) -> list[RelationMention]:
+    """Y下设的X: X is part of Y."""
+    out: list[RelationMention] = []
+    for mt in XIASHE_RE.finditer(v.text):
+        before = [m for m in v.entities if v.pos(m) < mt.start()]
+        after = [m for m in v.entities if v.pos(m) >= mt.end()]
+        if before and after:
+            v.add(out, after[0], "partOf-xiashe", before[-1])
+    return out
+
+
+@relation_rule(120, ("partOf-naru", "partOf", 0.6))
+def brought_into(v: SentenceView) -> list[RelationMention]:
+    """将X纳入Y: X becomes part of Y."""
+    out: list[RelationMention] = []
+    for mt in NARU_RE.finditer(v.text):
+        inner = [m for m in v.entities if mt.start(1) <= v.pos(m) < mt.end(1)]
+        outer = [m for m in v.entities if v.pos(m) >= mt.end() and v.pos(m) - mt.end() <= 3]
+        for x in inner[:1]:
+            for y in outer[:1]:
+                v.add(out, x, "partOf-naru", y)
+    return out
+
+
+@relation_rule(130, ("partOf-enumerated", "partOf", 0.6))
+def enumerated_parts(v: SentenceView) -> list[RelationMention]:
+    """NAME(A、B、C)HEAD: A, B and C are parts of the enumerated name."""
+    out: list[RelationMention] = []
+    for m in v.entities:
+        par = ENUMERATED_RE.search(v.text[v.pos(m):v.end(m)])
+        if not par:
+            continue
+        for o in v.mentions:
+            if o is not m and v.pos(m) + par.start(1) <= v.pos(o) < v.pos(m) + par.end(1):
+                v.add(out, o, "partOf-enumerated", m)
+    return out
+
+
+@relation_rule(140, ("partOf-quoted-core", "partOf", 0.5))
+def quoted_core(v: SentenceView) -> list[RelationMention]:
+    """A sub-plan named after another initiative's quoted core: 功能区“标准地”出让试点实施方案 → “标准地”改革."""
+    out: list[RelationMention] = []
+    for m in v.entities:
+        for o in v.entities:
+            if o is m or "Initiative" not in v.types(o):
+                continue
+            core_name = QUOTED_CORE_RE.search(o.text)
+            if core_name and core_name.group(1) in m.text and o.key not in m.key and m.key not in o.key \
+                    and v.types(m) & {"Initiative", "Project"}:
+                v.add(out, m, "partOf-quoted-core", o)
+    return out

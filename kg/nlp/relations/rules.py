@@ -1,0 +1,28 @@
+"""Runs the registered relation rules over one sentence (kg.nlp.relations.registry), in
+their order, then carries the paragraph's last park, project and firm to the next sentence."""
+from __future__ import annotations
+
+from kg.model import RelationMention
+from kg.nlp.relations import joined_park, led_by, located_in, part_of, partner  # noqa: F401  (they register)
+from kg.nlp.relations.registry import run_order
+from kg.nlp.relations.view import SentenceView
+
+
+def sentence_relations(v: SentenceView) -> list[RelationMention]:
+    """Relations stated in one sentence, rule by rule in run order."""
+    out: list[RelationMention] = []
+    for rule in run_order():
+        out += rule(v)
+    remember(v)
+    return out
+
+
+def remember(v: SentenceView) -> None:
+    """The last park, project and firm named, for 该园区/该项目 in the sentences that follow."""
+    for m in v.entities:
+        if "Park" in v.types(m):
+            v.ctx.last_park = m
+        elif "Project" in v.types(m):
+            v.ctx.last_project = m
+        if "Company" in m.types:
+            v.ctx.last_company = m

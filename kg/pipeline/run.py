@@ -1,0 +1,311 @@
+"""The pipeline: read -> structure -> segment/extract -> resolve -> graph -> store.
+
+`build()`, `ingest()` and `remove()` return data (a BuildReport, removed ids); the CLI prints.
+Extraction results are cached per article beside the store (kg.pipeline.state), so adding or removing
+articles re-resolves the whole collection: `ingest` of B after `build` of A gives the same
+graph as `build` of A and B together. Only the article graphs whose inputs changed are written
+again (article_digest); the entities graph is always rewritten.
+
+Memory: articles stream from the extractor into the cache; resolution keeps only their slim
+form (mentions and facts, no text), and each article's text is reloaded when its graph is
+written."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from datetime import date
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+from kg.errors import InputError
+from kg.nlp.extract import extract_article
+from kg.rdf.graph import ArticleIndex, article_graph, article_iri, entities_graph
+from kg.model import Extraction, Mention, Resolved, Source, core_type
+from kg.pipeline.state import FORMAT_VERSION
+from kg.inputs.read import Skipped, read_inputs
+from kg.resolve.entities import resolve
+from kg.nlp.script import detect_script, to_simplified
+from kg.rdf.shacl import load_ontology
+from kg.rdf.store import GraphStore
+from kg.inputs.structure import parse
+from kg.rdf.vocab import ONTOLOGY_GRAPH, QDR
+
+DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
+ENTITIES = QDR["entities"]  # named graph of what holds across articles
+
+
+@dataclass
+class BuildReport:
+    files: list[str] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
+    added: int = 0  # articles read in this run
+    articles: int = 0  # articles in the graph
+    sentences: int = 0
+    characters: int = 0
+    triples: int = 0
+    entities_per_class: dict[str, int] = field(default_factory=dict)
+    relations_per_property: dict[str, int] = field(default_factory=dict)
+    amounts: int = 0
+    entities: int = 0
+    seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def extract_source(src: Source) -> list[tuple[Extraction, str]]:
+    """Parse one decoded file into articles and extract each (runs in worker processes)."""
+    simplified = to_simplified(src.text)
+    script = detect_script(src.text)
+    return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
+
+
+AUTO_JOBS_CHARS = 300_000  # below this, starting workers (each loads jieba, ~1 s) costs more than it saves
+
+
+def choose_jobs(jobs: int, sources: list[Source]) -> int:
+    """`jobs`, or for 0 every core when the input is large enough to gain from them."""
+    if jobs > 0:
+        return jobs
+    return (os.cpu_count() or 1) if sum(len(s.text) for s in sources) > AUTO_JOBS_CHARS else 1
+
+
+def iter_extractions(sources: list[Source], jobs: int = 1, progress=None) -> Iterator[tuple[Extraction, str]]:
+    """Extract every source, yielding its articles in input order; `jobs` > 1 uses worker
+    processes, 0 chooses (choose_jobs); the output is the same. `progress(done, total)` is
+    called as files are done."""
+    pool = None
+    jobs = choose_jobs(jobs, sources)
+    if jobs <= 1 or len(sources) < 2:
+        results = map(extract_source, sources)
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(extract_source, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4))))
+    try:
+        for done, per_source in enumerate(results, 1):
+            yield from per_source
+            if progress:
+                progress(done, len(sources))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def extract_sources(sources: list[Source], jobs: int = 1, progress=None) -> list[tuple[Extraction, str]]:
+    """Every article of every source, extracted (see iter_extractions)."""
+    return list(iter_extractions(sources, jobs, progress))
+
+
+def slim(ex: Extraction) -> Extraction:
+    """What resolution needs of an article: its metadata, mentions and facts, not its text.
+    Mention strings are interned, since the same names recur across an archive."""
+    for m in {id(m): m for m in _mentions_of(ex)}.values():
+        m.text, m.key, m.rule = sys.intern(m.text), sys.intern(m.key), sys.intern(m.rule)
+    return Extraction(replace(ex.article, blocks=[], sentences=[]), ex.mentions, ex.relations, ex.amounts, ex.dates)
+
+
+def _mentions_of(ex: Extraction) -> Iterator[Mention]:
+    yield from ex.mentions
+    for r in ex.relations:
+        yield r.subject
+        yield r.object
+    for x in (*ex.amounts, *ex.dates):
+        yield x.subject
+
+
+@dataclass
+class Collection:
+    """The slim extraction of every article in the graph, and each article's sentence count."""
+
+    items: dict[str, tuple[Extraction, str]] = field(default_factory=dict)  # article id -> (slim, script)
+    sentence_counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, ex: Extraction, script: str) -> None:
+        self.sentence_counts[ex.article.id] = len(ex.article.sentences)
+        self.items[ex.article.id] = (slim(ex), script)
+
+    @classmethod
+    def of_cache(cls, store: GraphStore) -> "Collection":
+        """Read the store's extraction cache one article at a time."""
+        c = cls()
+        for article_id in store.cache.ids():
+            c.add(*store.cache.get(article_id))
+        return c
+
+
+def _ordered(items) -> list[tuple[Extraction, str]]:
+    return sorted(items, key=lambda x: (x[0].article.source, x[0].article.number, x[0].article.id))
+
+
+def resolve_all(items, min_confidence: float = 0.0) -> Resolved:
+    items = _ordered(items)
+    resolved = resolve([ex for ex, _ in items], {ex.article.id: sc for ex, sc in items})
+    if min_confidence > 0:
+        resolved.facts = [f for f in resolved.facts if f.confidence >= min_confidence]
+        resolved.amounts = [a for a in resolved.amounts if a.confidence >= min_confidence]
+        resolved.dates = [d for d in resolved.dates if d.confidence >= min_confidence]
+    return resolved
+
+
+def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0, jobs: int = 1,
+                  errors: str = "strict"):
+    """Read, parse, extract and resolve every article under `paths` (no store involved)."""
+    sources, _ = read_inputs(paths, encoding=encoding, errors=errors)
+    items = extract_sources(sources, jobs)
+    resolved = resolve_all(items, min_confidence)
+    return sources, resolved, {ex.article.id: sc for ex, sc in items}
+
+
+GRAPH_FORMAT = 1  # bump when article_graph writes something else from the same inputs
+
+
+def article_digest(resolved: Resolved, article, script: str, index: ArticleIndex) -> str:
+    """A digest of everything an article's graph is written from: its text (by digest), script,
+    whether its district is an entity, the entities it mentions where, and its facts. When the
+    digest is unchanged, so is the graph, and `kg ingest` / `kg remove` leave it in place."""
+    parts = (GRAPH_FORMAT, FORMAT_VERSION, article.id, article.digest, script,
+             bool(article.district and article.district in resolved.entities),
+             sorted((k, tuple(index.mentions.get((k, article.id), ()))) for k in index.entities.get(article.id, ())),
+             [(f.subject, f.predicate, f.object, f.sentence, f.rule, round(f.confidence, 2))
+              for f in index.facts.get(article.id, ())])
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _write(store: GraphStore, min_confidence: float, collection: Collection, incremental: bool = False) -> Resolved:
+    """Resolve every article of the collection and write the graph: the ontology, each article's
+    graph (its text reloaded from the cache, one article at a time), the entities graph and the
+    dataset description. `incremental` (ingest, remove) keeps the article graphs whose digest
+    has not changed since the store's last write and writes only the others."""
+    resolved = resolve_all(collection.items.values(), min_confidence)
+    scripts = {i: sc for i, (_, sc) in collection.items.items()}
+    index = ArticleIndex.of(resolved)
+    digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
+    old = store.graph_digests() if incremental else {}
+    if old:
+        keep = {str(article_iri(a)) for a in resolved.articles if old.get(a.id) == digests[a.id]}
+        for g in store.graphs():
+            if g not in keep and g != str(ONTOLOGY_GRAPH):
+                store.remove_graph(g)
+    else:
+        store.clear()
+    store.set_ontology(load_ontology())
+
+    def graphs():
+        for article in resolved.articles:
+            if old.get(article.id) != digests[article.id]:
+                full, _ = store.cache.get(article.id)
+                yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
+        yield str(ENTITIES), entities_graph(resolved)
+
+    store.write_graphs(graphs())
+    store.replace_graph(str(DATASET), dataset_triples(store, resolved))
+    store.set_graph_digests(digests)
+    store.flush()
+    return resolved
+
+
+def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
+    """A VoID / DCAT description of the graph itself: title, sources, date, licence, counts."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    void, dcat = Namespace("http://rdfs.org/ns/void#"), Namespace("http://www.w3.org/ns/dcat#")
+    d = DATASET
+    out = [(d, RDF.type, void.Dataset), (d, RDF.type, dcat.Dataset),
+           (d, DCTERMS.title, Literal("qdkg knowledge graph", lang="en")),
+           (d, DCTERMS.description, Literal("Entities, relations and source sentences extracted by qdkg from "
+                                            "Chinese regional-development news.", lang="en")),
+           (d, DCTERMS.created, Literal(date.today().isoformat(), datatype=XSD.date)),
+           (d, DCTERMS.rights, Literal("Facts extracted by qdkg, each linked to its source sentence; the source "
+                                       "articles remain under their publishers' copyright.", lang="en")),
+           (d, void.vocabulary, URIRef("https://w3id.org/qdkg/ontology#")),
+           (d, void.entities, Literal(len(resolved.entities), datatype=XSD.integer)),
+           (d, void.documents, Literal(len(resolved.articles), datatype=XSD.integer))]
+    out += [(d, DCTERMS.source, Literal(name)) for name in sorted({a.source for a in resolved.articles})]
+    triples = store.count_quads() + len(out) + 1
+    out.append((d, void.triples, Literal(triples, datatype=XSD.integer)))
+    return out
+
+
+def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,
+            skipped: list[Skipped]) -> BuildReport:
+    report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources},
+                         skipped=list(skipped))
+    names = {s.name for s in sources}
+    report.added = sum(1 for a in resolved.articles if a.source in names)
+    report.articles = len(resolved.articles)
+    report.sentences = sum(collection.sentence_counts.values())
+    report.characters = sum(len(s.text) for s in sources)
+    report.triples = store.count_quads()
+    report.entities = len(resolved.entities)
+    per_class = Counter(t for e in resolved.entities.values() for t in {core_type(x) for x in e.types})
+    report.entities_per_class = dict(sorted(per_class.items()))
+    distinct = {(f.subject, f.predicate, f.object) for f in resolved.facts}
+    report.relations_per_property = dict(sorted(Counter(p for _, p, _ in distinct).items()))
+    report.amounts = len({(a.subject, a.predicate) for a in resolved.amounts})
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+    """Build the graph of the articles under `paths` into `store`, replacing what it held.
+    Empty and binary files are skipped and listed in the report (an error with `strict`).
+    Each article goes to the extraction cache as soon as it is extracted; only its slim form
+    stays in memory."""
+    t0 = time.perf_counter()
+    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
+    store.cache.clear()
+    collection = Collection()
+    for ex, script in iter_extractions(sources, jobs, progress):
+        store.cache.put(ex, script)
+        collection.add(ex, script)
+    return _report(store, _write(store, min_confidence, collection), collection, sources, t0, skipped)
+
+
+def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+    """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
+    nothing; ingesting an edited file replaces the articles that came from it before."""
+    t0 = time.perf_counter()
+    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
+    names = {s.name: s.digest for s in sources}
+    collection = Collection()
+    for old in store.cache.ids():
+        ex, script = store.cache.get(old)
+        if ex.article.source in names and ex.article.digest != names[ex.article.source]:
+            store.cache.remove(old)
+        else:
+            collection.add(ex, script)
+    for ex, script in iter_extractions(sources, jobs, progress):
+        store.cache.put(ex, script)
+        collection.add(ex, script)
+    return _report(store, _write(store, min_confidence, collection, incremental=True), collection, sources, t0,
+                   skipped)
+
+
+def list_articles(store: GraphStore) -> list[dict]:
+    """The articles in the graph: id, source file, number, title, date, page, sentences."""
+    out = []
+    for article_id in store.cache.ids():
+        a = store.cache.get(article_id)[0].article
+        out.append({"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
+                    "page": a.page or "", "district": a.district or "", "sentences": len(a.sentences)})
+    return sorted(out, key=lambda i: (i["source"], i["number"], i["id"]))
+
+
+def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) -> list[str]:
+    """Remove articles by id or by source file name; returns the removed ids."""
+    known = list_articles(store)
+    wanted = {os.path.basename(n) if n.lower().endswith((".txt", ".html", ".htm")) else n for n in names}
+    ids = [i["id"] for i in known if i["id"] in wanted or i["source"] in wanted]
+    missing = [n for n in wanted if not any(n in (i["id"], i["source"]) for i in known)]
+    if missing:
+        raise InputError(f"no article with id or source {missing[0]!r} in the graph: "
+                         "`kg articles` lists what is there")
+    for i in ids:
+        store.cache.remove(i)
+    _write(store, min_confidence, Collection.of_cache(store), incremental=True)
+    return ids

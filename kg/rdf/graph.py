@@ -1,0 +1,172 @@
+"""Stage 6: the RDF graph. The only pipeline stage that knows rdflib: it turns resolved
+entities, facts and amounts into triples, one named graph per article (see docs/graph-shape.md)."""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from kg.model import Article, Entity, Resolved
+from kg.resolve.labels import slug
+from kg.rdf.vocab import NIF, PROV, QDO, QDR, PREFIXES
+
+Triple = tuple
+
+
+@lru_cache(maxsize=200_000)
+def entity_iri(key: str) -> URIRef:
+    return QDR[slug(key)]
+
+
+def article_iri(article: Article) -> URIRef:
+    return QDR[article.id]
+
+
+def sentence_iri(article_id: str, index: int) -> URIRef:
+    return QDR[f"{article_id}-s{index}"]
+
+
+def _lang_label(text: str, script: str) -> Literal:
+    return Literal(text, lang=script)
+
+
+def _script(article_scripts: dict[str, str], article_id: str) -> str:
+    return article_scripts.get(article_id, "zh-Hans")
+
+
+def article_triples(article: Article, script: str, district_known: bool = True) -> Iterator[Triple]:
+    a = article_iri(article)
+    yield a, RDF.type, QDO.Article
+    yield a, DCTERMS.title, Literal(article.title, lang=script)
+    yield a, DCTERMS.source, Literal(article.source)
+    yield a, QDO.articleNumber, Literal(article.number, datatype=XSD.integer)
+    yield a, QDO.sourceDigest, Literal(article.digest)
+    if article.date:
+        yield a, DCTERMS.date, Literal(article.date, datatype=XSD.date)
+    if article.edition:
+        yield a, QDO.edition, Literal(article.edition)
+    if article.page:
+        yield a, QDO.page, Literal(article.page)
+    if article.district and district_known:
+        yield a, QDO.aboutDistrict, entity_iri(article.district)
+    for s in article.sentences:
+        si = sentence_iri(article.id, s.index)
+        yield si, RDF.type, QDO.Sentence
+        yield si, NIF.anchorOf, Literal(s.text)
+        yield si, NIF.beginIndex, Literal(s.start, datatype=XSD.integer)
+        yield si, NIF.endIndex, Literal(s.end, datatype=XSD.integer)
+        yield si, DCTERMS.isPartOf, a
+        yield si, QDO.sentenceKind, Literal(s.kind)
+
+
+def form_script(text: str) -> str:
+    """zh-Hans when converting to Traditional changes the text and to Simplified does not."""
+    from kg.nlp.script import to_simplified, to_traditional
+
+    if to_simplified(text) == text and to_traditional(text) != text:
+        return "zh-Hans"
+    return "zh-Hant" if to_simplified(text) != text else "zh"
+
+
+def entity_triples(e: Entity) -> Iterator[Triple]:
+    """Types and labels of an entity (stated once for the whole graph)."""
+    iri = entity_iri(e.key)
+    for t in sorted(e.types):
+        yield iri, RDF.type, QDO[t]
+    yield iri, RDFS.label, Literal(e.label_hant, lang="zh-Hant")
+    yield iri, RDFS.label, Literal(e.label_hans, lang="zh-Hans")
+    if e.label_en:
+        yield iri, RDFS.label, Literal(e.label_en, lang="en")
+    if e.label_pinyin:
+        yield iri, RDFS.label, Literal(e.label_pinyin, lang="zh-Latn-pinyin")
+    for alt in sorted(e.alt_labels):
+        yield iri, SKOS.altLabel, Literal(alt, lang=form_script(alt))
+
+
+def statement_iri(*parts) -> URIRef:
+    h = hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return QDR[f"st-{h}"]
+
+
+@dataclass
+class ArticleIndex:
+    """What belongs to each article, computed once for a whole build (no per-article scans)."""
+
+    facts: dict = field(default_factory=lambda: defaultdict(list))
+    amounts: dict = field(default_factory=lambda: defaultdict(list))
+    dates: dict = field(default_factory=lambda: defaultdict(list))
+    entities: dict = field(default_factory=lambda: defaultdict(set))  # article -> entity keys mentioned
+    mentions: dict = field(default_factory=lambda: defaultdict(list))  # (key, article) -> sentence indexes
+
+    @classmethod
+    def of(cls, resolved: Resolved) -> "ArticleIndex":
+        ix = cls()
+        for f in resolved.facts:
+            ix.facts[f.article].append(f)
+        for a in resolved.amounts:
+            ix.amounts[a.article].append(a)
+        for d in resolved.dates:
+            ix.dates[d.article].append(d)
+        for k, e in resolved.entities.items():
+            for art, sent in e.mentions:
+                ix.entities[art].add(k)
+                ix.mentions[(k, art)].append(sent)
+        return ix
+
+
+def article_graph(resolved: Resolved, article: Article, script: str, index: ArticleIndex | None = None) -> list[Triple]:
+    """The triples only this article states: the article and its sentences, which entities each
+    sentence mentions, and the rdf:Statement (with its source sentence) of every fact it gives."""
+    ix = index or ArticleIndex.of(resolved)
+    known = article.district in resolved.entities if article.district else False
+    triples: set[Triple] = set(article_triples(article, script, known))
+    for k in ix.entities.get(article.id, ()):
+        for sent in ix.mentions.get((k, article.id), ()):
+            triples.add((entity_iri(k), QDO.mentionedIn, sentence_iri(article.id, sent)))
+    for f in ix.facts.get(article.id, ()):
+        s, o, p = entity_iri(f.subject), entity_iri(f.object), QDO[f.predicate]
+        st = statement_iri(f.subject, f.predicate, f.object, f.article, f.sentence)
+        triples |= {
+            (st, RDF.type, RDF.Statement), (st, RDF.subject, s), (st, RDF.predicate, p), (st, RDF.object, o),
+            (st, PROV.wasDerivedFrom, sentence_iri(f.article, f.sentence)),
+            (st, QDO.extractedBy, Literal(f.rule)),
+            (st, QDO.confidence, Literal(Decimal(str(round(f.confidence, 2))), datatype=XSD.decimal)),
+        }
+    return sorted(triples, key=_order)
+
+
+def _order(t: Triple) -> tuple[str, str, str]:
+    """Sort key of a triple: plain string comparisons (rdflib's term ordering is slow)."""
+    return str(t[0]), str(t[1]), str(t[2])
+
+
+def entities_graph(resolved: Resolved) -> list[Triple]:
+    """What holds across articles, stated once: every entity's types and labels, the relations
+    between entities, amounts and event dates. Kept in its own named graph, so no triple is
+    repeated in the union of the store's graphs however many articles state it."""
+    triples: set[Triple] = set()
+    for e in resolved.entities.values():
+        triples |= set(entity_triples(e))
+    for f in resolved.facts:
+        triples.add((entity_iri(f.subject), QDO[f.predicate], entity_iri(f.object)))
+    for am in resolved.amounts:
+        triples.add((entity_iri(am.subject), QDO[am.predicate],
+                     Literal(am.value.normalize().__format__("f"), datatype=XSD.decimal)))
+    for d in resolved.dates:
+        triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
+    return sorted(triples, key=_order)
+
+
+def to_graph(triples) -> Graph:
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for t in triples:
+        g.add(t)
+    return g

@@ -1,0 +1,178 @@
+"""The documents `kg serve` answers besides query results: the SPARQL Service Description,
+VoID statistics and the offline query page (inline script and style pinned by a strict CSP)."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from kg.rdf.store import GraphStore
+from kg.rdf.vocab import PREFIXES
+
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+SD_PREFIXES = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#",
+               "void": "http://rdfs.org/ns/void#", "formats": FORMATS_NS}
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(PREFIXES["xsd"] + "integer"))
+
+
+def store_stats(store: GraphStore) -> dict:
+    count = lambda q: int(store.select(q)[1][0][0])  # noqa: E731
+    examples = []
+    for cls in ("District", "Park", "Organization", "Project"):
+        rows = store.select(f"SELECT ?e WHERE {{ ?e a qdo:{cls} }} ORDER BY ?e LIMIT 1")[1]
+        examples += [str(r[0]) for r in rows]
+    return {"triples": store.count_triples(),
+            "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+            "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+            "subjects": count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+            "examples": examples}
+
+
+def void_triples(base: str, stats: dict) -> list[ox.Triple]:
+    """The VoID description of the dataset served at `base`."""
+    v, d = SD_PREFIXES["void"], _n(f"{base}/void.ttl#dataset")
+    t = [ox.Triple(d, _n(PREFIXES["rdf"] + "type"), _n(v + "Dataset")),
+         ox.Triple(d, _n(PREFIXES["dcterms"] + "title"), ox.Literal("qdkg knowledge graph", language="en")),
+         ox.Triple(d, _n(v + "sparqlEndpoint"), _n(f"{base}/sparql")),
+         ox.Triple(d, _n(v + "dataDump"), _n(f"{base}/data.ttl")),
+         ox.Triple(d, _n(v + "feature"), _n(FORMATS_NS + "Turtle")),
+         ox.Triple(d, _n(v + "vocabulary"), _n(PREFIXES["qdo"])),
+         ox.Triple(d, _n(v + "uriSpace"), ox.Literal(PREFIXES["qdr"])),
+         ox.Triple(d, _n(v + "triples"), _int(stats["triples"])),
+         ox.Triple(d, _n(v + "classes"), _int(stats["classes"])),
+         ox.Triple(d, _n(v + "properties"), _int(stats["properties"])),
+         ox.Triple(d, _n(v + "distinctSubjects"), _int(stats["subjects"]))]
+    t += [ox.Triple(d, _n(v + "exampleResource"), _n(e)) for e in stats["examples"]]
+    return t
+
+
+def service_triples(base: str, stats: dict) -> list[ox.Triple]:
+    """The SPARQL Service Description, with the VoID of the default dataset."""
+    sd, rdf_type = SD_PREFIXES["sd"], _n(PREFIXES["rdf"] + "type")
+    s, d, g = _n(f"{base}/sparql#service"), _n(f"{base}/void.ttl#dataset"), _n(f"{base}/void.ttl#default-graph")
+    t = [ox.Triple(s, rdf_type, _n(sd + "Service")),
+         ox.Triple(s, _n(sd + "endpoint"), _n(f"{base}/sparql")),
+         ox.Triple(s, _n(sd + "supportedLanguage"), _n(sd + "SPARQL11Query")),
+         ox.Triple(s, _n(sd + "feature"), _n(sd + "UnionDefaultGraph")),
+         ox.Triple(s, _n(sd + "defaultDataset"), d),
+         ox.Triple(d, rdf_type, _n(sd + "Dataset")),
+         ox.Triple(d, _n(sd + "defaultGraph"), g),
+         ox.Triple(g, rdf_type, _n(sd + "Graph")),
+         ox.Triple(g, _n(SD_PREFIXES["void"] + "triples"), _int(stats["triples"]))]
+    t += [ox.Triple(s, _n(sd + "resultFormat"), _n(FORMATS_NS + f)) for f in _FORMAT_IRIS]
+    return t + void_triples(base, stats)
+
+
+_PAGE_JS = r"""(function () {
+  "use strict";
+  var Q = JSON.parse(document.getElementById("kg-queries").textContent);
+  var box = document.getElementById("kg-query"), sel = document.getElementById("kg-examples");
+  var out = document.getElementById("kg-out"), status = document.getElementById("kg-status");
+  Q.forEach(function (q, i) {
+    var o = document.createElement("option");
+    o.value = String(i); o.textContent = q.name + " \u2014 " + q.description; sel.appendChild(o);
+  });
+  sel.addEventListener("change", function () { if (sel.value !== "") { box.value = Q[+sel.value].text; } });
+  function term(t) {
+    if (!t) { return ""; }
+    if (t.type === "literal" && t["xml:lang"]) { return t.value + " @" + t["xml:lang"]; }
+    return t.value;
+  }
+  function table(res) {
+    if (typeof res.boolean === "boolean") { out.textContent = String(res.boolean); return 1; }
+    var vars = res.head.vars, rows = res.results.bindings, tbl = document.createElement("table");
+    var tr = document.createElement("tr");
+    vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = v; tr.appendChild(th); });
+    tbl.appendChild(tr);
+    rows.forEach(function (b) {
+      var r = document.createElement("tr");
+      vars.forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = term(b[v]); r.appendChild(td);
+      });
+      tbl.appendChild(r);
+    });
+    out.replaceChildren(tbl);
+    return rows.length;
+  }
+  function run() {
+    status.textContent = "Running\u2026"; out.replaceChildren();
+    var t0 = Date.now();
+    fetch("/sparql", {method: "POST", body: new URLSearchParams({query: box.value}),
+                      headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}})
+      .then(function (r) { return r.text().then(function (t) { return [r, t]; }); })
+      .then(function (x) {
+        var r = x[0], t = x[1], s = (Date.now() - t0) + " ms";
+        if (!r.ok) { status.textContent = "Error " + r.status + ": " + t; return; }
+        if ((r.headers.get("Content-Type") || "").indexOf("json") >= 0) {
+          status.textContent = table(JSON.parse(t)) + " result(s), " + s;
+        } else {
+          var pre = document.createElement("pre"); pre.textContent = t; out.replaceChildren(pre);
+          status.textContent = s;
+        }
+      })
+      .catch(function (e) { status.textContent = "Error: " + e; });
+  }
+  document.getElementById("kg-run").addEventListener("click", run);
+  box.addEventListener("keydown", function (e) { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { run(); } });
+})();"""
+
+_PAGE_CSS = """body { font-family: "WenQuanYi Zen Hei", "Noto Sans CJK TC", sans-serif; margin: 1em 2em; }
+textarea { width: 100%; height: 14em; font-family: monospace; } select { max-width: 100%; }
+table { border-collapse: collapse; margin-top: 1em; } td, th { border: 1px solid #ccc; padding: 2px 6px;
+text-align: left; vertical-align: top; } th { background: #f3f3f3; } pre { white-space: pre-wrap; }
+#kg-status { margin-left: 1em; color: #555; }"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-Hant">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>qdkg SPARQL endpoint</title>
+<style>{css}</style>
+</head>
+<body>
+<h1>qdkg SPARQL endpoint</h1>
+<p>{triples} triples. Endpoint: <code>/sparql</code> &middot; <a href="/graph">graph view</a> &middot;
+<a href="/void.ttl">VoID</a> &middot; <a href="/data.ttl">data (Turtle)</a></p>
+<p><label>Example: <select id="kg-examples"><option value="">(choose a named query)</option></select></label></p>
+<textarea id="kg-query" spellcheck="false">SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
+<p><button id="kg-run" type="button">Run</button> <span id="kg-status">Ctrl+Enter runs the query.</span></p>
+<div id="kg-out"></div>
+<script type="application/json" id="kg-queries">{queries}</script>
+<script>{js}</script>
+</body>
+</html>
+"""
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+_META_CSP = (f"default-src 'none'; script-src {_sha256(_PAGE_JS)}; style-src {_sha256(_PAGE_CSS)}; "
+             "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'")
+PAGE_CSP = _META_CSP + "; frame-ancestors 'none'"  # the header; a <meta> CSP cannot carry frame-ancestors
+
+
+def render_page(triples: int) -> str:
+    """The query page: self-contained, offline, strict CSP, every result cell set as text."""
+    from kg.rdf.sparql import list_queries
+    data = json.dumps([{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()],
+                      ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
+        data = data.replace(ch, esc)
+    return _PAGE.format(csp=_META_CSP, css=_PAGE_CSS, js=_PAGE_JS, queries=data, triples=f"{triples:,}")
