@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kg.rdf import formats as _export
 from kg.errors import InputError
 from kg.rdf.sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
-from kg.rdf.store import GraphStore, default_store_path, staged
+from kg.rdf.store import GraphStore, default_store_path
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -39,7 +39,7 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
-          encoding: str | None = None, min_confidence: float = 0.0, in_memory: bool = False,
+          encoding: str | None = None, min_confidence: float | None = None, in_memory: bool = False,
           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
@@ -49,6 +49,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
                              "article files or folders to read (kg build PATH...)")
         paths = [DEFAULT_INPUT]
     from kg.pipeline.run import build as _build
+    from kg.pipeline.state import staged
 
     out_dir = _export.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
@@ -63,13 +64,14 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
-           min_confidence: float = 0.0, jobs: int = 0, progress=None, errors: str = "strict",
+           min_confidence: float | None = None, jobs: int = 0, progress=None, errors: str = "strict",
            strict: bool = False) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
-    out/qdkg.ttl and out/graph.html."""
+    out/qdkg.ttl and out/graph.html. `min_confidence` None keeps the store's own."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
     from kg.pipeline.run import ingest as _ingest
+    from kg.pipeline.state import staged
 
     out_dir = _export.check_writable(out)
     path = Path(store if store is not None else default_store_path())
@@ -98,6 +100,7 @@ def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
 def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
     """Remove articles (by id or source file name) from the graph; returns the removed ids."""
     from kg.pipeline.run import remove as _remove
+    from kg.pipeline.state import staged
 
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet

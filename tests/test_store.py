@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from kg.pipeline.run import build
-from kg.rdf.store import GraphStore, staged
+from kg.pipeline.state import BuildState, staged
+from kg.rdf.store import GraphStore
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
 
@@ -21,13 +22,13 @@ def test_failed_ingest_leaves_the_original_cache_untouched(tmp_path):
     before = {f.name: f.read_bytes() for f in files}
     with pytest.raises(RuntimeError):
         with staged(path, fresh=False) as work:
-            first, second = work.cache.ids()[:2]
-            ex, script = work.cache.get(first)
+            first, second = BuildState.of(work).cache.ids()[:2]
+            ex, script = BuildState.of(work).cache.get(first)
             ex.article.title = "changed in the staged copy"
-            work.cache.put(ex, script)
-            work.cache.remove(second)
-            assert work.cache.get(first)[0].article.title == "changed in the staged copy"
+            BuildState.of(work).cache.put(ex, script)
+            BuildState.of(work).cache.remove(second)
+            assert BuildState.of(work).cache.get(first)[0].article.title == "changed in the staged copy"
             raise RuntimeError("interrupted before the swap")
     assert {f.name: f.read_bytes() for f in sorted((path / "extractions").glob("*.json"))} == before
     assert not list(tmp_path.glob(".store.new-*"))
-    assert GraphStore.open_existing(path).graph_digests().keys() == {f.stem for f in files}
+    assert BuildState.of(GraphStore.open_existing(path)).graph_digests().keys() == {f.stem for f in files}

@@ -45,8 +45,9 @@ def input_options(fn):
         click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
                      help="Undecodable bytes: stop with an error, or replace them with U+FFFD."),
         click.option("--strict", is_flag=True, help="Stop at an empty or binary file instead of skipping it."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-                     help="Drop extracted relations less confident than this."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Drop extracted relations less confident than this (build: default 0; ingest: "
+                          "the value the store was built with, which later writes keep)."),
         click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
                      help="Extract articles in this many processes (same output as 1); 0: every core "
                           "for inputs over 300,000 characters, else 1."),

@@ -45,7 +45,7 @@ def batches(store: GraphStore, size: int) -> list[list[ox.Triple]]:
     every triple with a blank node (it may be larger than `size`)."""
     seen: set[ox.Triple] = set()
     with_bnodes, plain = [], []
-    for q in store._store:  # raw pyoxigraph quads: no rdflib conversion for a large store
+    for q in store.raw_quads():
         t = ox.Triple(q.subject, q.predicate, q.object)
         if t in seen:
             continue

@@ -25,7 +25,7 @@ from kg.errors import InputError
 from kg.nlp.extract import extract_article
 from kg.rdf.graph import ArticleIndex, article_graph, article_iri, entities_graph
 from kg.model import Extraction, Mention, Resolved, Source, core_type
-from kg.pipeline.state import FORMAT_VERSION
+from kg.pipeline.state import FORMAT_VERSION, BuildState, ExtractionCache
 from kg.inputs.read import Skipped, read_inputs
 from kg.resolve.entities import resolve
 from kg.nlp.script import detect_script, to_simplified
@@ -127,11 +127,11 @@ class Collection:
         self.items[ex.article.id] = (slim(ex), script)
 
     @classmethod
-    def of_cache(cls, store: GraphStore) -> "Collection":
-        """Read the store's extraction cache one article at a time."""
+    def of_cache(cls, cache: ExtractionCache) -> "Collection":
+        """Read an extraction cache one article at a time."""
         c = cls()
-        for article_id in store.cache.ids():
-            c.add(*store.cache.get(article_id))
+        for article_id in cache.ids():
+            c.add(*cache.get(article_id))
         return c
 
 
@@ -177,12 +177,14 @@ def _write(store: GraphStore, min_confidence: float, collection: Collection, inc
     """Resolve every article of the collection and write the graph: the ontology, each article's
     graph (its text reloaded from the cache, one article at a time), the entities graph and the
     dataset description. `incremental` (ingest, remove) keeps the article graphs whose digest
-    has not changed since the store's last write and writes only the others."""
+    has not changed since the store's last write and writes only the others. The options are
+    remembered for the store's next write."""
+    state = BuildState.of(store)
     resolved = resolve_all(collection.items.values(), min_confidence)
     scripts = {i: sc for i, (_, sc) in collection.items.items()}
     index = ArticleIndex.of(resolved)
     digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
-    old = store.graph_digests() if incremental else {}
+    old = state.graph_digests() if incremental else {}
     if old:
         keep = {str(article_iri(a)) for a in resolved.articles if old.get(a.id) == digests[a.id]}
         for g in store.graphs():
@@ -195,13 +197,14 @@ def _write(store: GraphStore, min_confidence: float, collection: Collection, inc
     def graphs():
         for article in resolved.articles:
             if old.get(article.id) != digests[article.id]:
-                full, _ = store.cache.get(article.id)
+                full, _ = state.cache.get(article.id)
                 yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
         yield str(ENTITIES), entities_graph(resolved)
 
     store.write_graphs(graphs())
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
-    store.set_graph_digests(digests)
+    state.set_graph_digests(digests)
+    state.set_options({"min_confidence": min_confidence})
     store.flush()
     return resolved
 
@@ -249,7 +252,7 @@ def _report(store: GraphStore, resolved: Resolved, collection: Collection, sourc
     return report
 
 
-def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float | None = None,
           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held.
     Empty and binary files are skipped and listed in the report (an error with `strict`).
@@ -257,47 +260,58 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     stays in memory."""
     t0 = time.perf_counter()
     sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    store.cache.clear()
+    cache = BuildState.of(store).cache
+    cache.clear()
     collection = Collection()
     for ex, script in iter_extractions(sources, jobs, progress):
-        store.cache.put(ex, script)
+        cache.put(ex, script)
         collection.add(ex, script)
-    return _report(store, _write(store, min_confidence, collection), collection, sources, t0, skipped)
+    resolved = _write(store, min_confidence or 0.0, collection)
+    return _report(store, resolved, collection, sources, t0, skipped)
 
 
-def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float = 0.0,
+def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float | None = None,
            jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
-    nothing; ingesting an edited file replaces the articles that came from it before."""
+    nothing; ingesting an edited file replaces the articles that came from it before.
+    `min_confidence` None keeps the one the store was built with."""
     t0 = time.perf_counter()
     sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
     names = {s.name: s.digest for s in sources}
+    state = BuildState.of(store)
     collection = Collection()
-    for old in store.cache.ids():
-        ex, script = store.cache.get(old)
+    for old in state.cache.ids():
+        ex, script = state.cache.get(old)
         if ex.article.source in names and ex.article.digest != names[ex.article.source]:
-            store.cache.remove(old)
+            state.cache.remove(old)
         else:
             collection.add(ex, script)
     for ex, script in iter_extractions(sources, jobs, progress):
-        store.cache.put(ex, script)
+        state.cache.put(ex, script)
         collection.add(ex, script)
-    return _report(store, _write(store, min_confidence, collection, incremental=True), collection, sources, t0,
-                   skipped)
+    resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True)
+    return _report(store, resolved, collection, sources, t0, skipped)
+
+
+def _remembered(state: BuildState, min_confidence: float | None) -> float:
+    """The threshold given, else the one the store was built with."""
+    return state.options()["min_confidence"] if min_confidence is None else min_confidence
 
 
 def list_articles(store: GraphStore) -> list[dict]:
     """The articles in the graph: id, source file, number, title, date, page, sentences."""
     out = []
-    for article_id in store.cache.ids():
-        a = store.cache.get(article_id)[0].article
+    cache = BuildState.of(store).cache
+    for article_id in cache.ids():
+        a = cache.get(article_id)[0].article
         out.append({"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
                     "page": a.page or "", "district": a.district or "", "sentences": len(a.sentences)})
     return sorted(out, key=lambda i: (i["source"], i["number"], i["id"]))
 
 
-def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) -> list[str]:
-    """Remove articles by id or by source file name; returns the removed ids."""
+def remove(store: GraphStore, names: list[str], *, min_confidence: float | None = None) -> list[str]:
+    """Remove articles by id or by source file name; returns the removed ids. `min_confidence`
+    None keeps the one the store was built with."""
     known = list_articles(store)
     wanted = {os.path.basename(n) if n.lower().endswith((".txt", ".html", ".htm")) else n for n in names}
     ids = [i["id"] for i in known if i["id"] in wanted or i["source"] in wanted]
@@ -305,7 +319,8 @@ def remove(store: GraphStore, names: list[str], *, min_confidence: float = 0.0) 
     if missing:
         raise InputError(f"no article with id or source {missing[0]!r} in the graph: "
                          "`kg articles` lists what is there")
+    state = BuildState.of(store)
     for i in ids:
-        store.cache.remove(i)
-    _write(store, min_confidence, Collection.of_cache(store), incremental=True)
+        state.cache.remove(i)
+    _write(store, _remembered(state, min_confidence), Collection.of_cache(state.cache), incremental=True)
     return ids

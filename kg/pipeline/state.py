@@ -1,16 +1,26 @@
-"""Extraction results kept beside the graph store, so that `kg ingest` and `kg remove` can
-re-resolve the whole collection without re-reading or re-extracting old articles.
+"""What a store keeps beside its graph for later writes (BuildState), and the staged copy
+that build, ingest and remove write into (`staged`).
 
-One JSON file per article under `<store>/extractions/` (in memory for an in-memory store)."""
+- the extraction cache: one JSON file per article under `<store>/extractions/`, so that `kg
+  ingest` and `kg remove` re-resolve the collection without re-reading old articles;
+- `graph-digests.json`: what each article graph was written from (kg.pipeline.run);
+- `build-options.json`: the options the graph was built with (--min-confidence), which later
+  writes use unless told otherwise.
+An in-memory store keeps the same state in memory, for as long as the store object lives."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import weakref
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
+from kg.rdf.store import GraphStore, check_target, is_store
 from kg.model import AmountMention, Article, Block, DateMention, Extraction, Mention, RelationMention, Sentence
 
 FORMAT_VERSION = 2
@@ -94,7 +104,115 @@ class ExtractionCache:
         for i in self.ids():
             self.remove(i)
 
-    def all(self) -> list[tuple[Extraction, str]]:
-        """Every cached article, in a stable order (source file name, then position)."""
-        items = [self.get(i) for i in self.ids()]
-        return sorted(items, key=lambda x: (x[0].article.source, x[0].article.number, x[0].article.id))
+
+DIGESTS = "graph-digests.json"
+OPTIONS = "build-options.json"
+CACHE = "extractions"
+DEFAULT_OPTIONS = {"min_confidence": 0.0}
+_IN_MEMORY: "weakref.WeakKeyDictionary[GraphStore, BuildState]" = weakref.WeakKeyDictionary()
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.parent / f".{path.name}.tmp"
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class BuildState:
+    """The extraction cache, graph digests and build options of one store folder (or of an
+    in-memory store: `folder` None)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.cache = ExtractionCache(None if folder is None else folder / CACHE)
+        self._memory: dict[str, dict] = {}
+
+    @classmethod
+    def of(cls, store: GraphStore) -> "BuildState":
+        if store.path is not None:
+            return cls(store.path)
+        if store not in _IN_MEMORY:
+            _IN_MEMORY[store] = cls(None)
+        return _IN_MEMORY[store]
+
+    def _read(self, name: str, default: dict) -> dict:
+        if self.folder is None:
+            return dict(self._memory.get(name, default))
+        try:
+            return json.loads((self.folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return dict(default)  # none yet, or unreadable
+
+    def _write(self, name: str, data: dict) -> None:
+        if self.folder is None:
+            self._memory[name] = dict(data)
+        else:
+            _write_json(self.folder / name, data)
+
+    def graph_digests(self) -> dict[str, str]:
+        """Article id -> digest of what its graph was written from ({} when every graph is new)."""
+        return self._read(DIGESTS, {})
+
+    def set_graph_digests(self, digests: dict[str, str]) -> None:
+        self._write(DIGESTS, digests)
+
+    def options(self) -> dict:
+        """The options the graph was built with, for later writes."""
+        return {**DEFAULT_OPTIONS, **self._read(OPTIONS, {})}
+
+    def set_options(self, options: dict) -> None:
+        self._write(OPTIONS, {**DEFAULT_OPTIONS, **options})
+
+    def copy_to(self, target: Path) -> None:
+        """Copy the state files into `target`; cache files as hard links (they are replaced,
+        never edited, so the copy and the original never share a change)."""
+        if self.folder is None:
+            return
+        if (self.folder / CACHE).is_dir():
+            shutil.copytree(self.folder / CACHE, target / CACHE, copy_function=_link_or_copy)
+        for name in (DIGESTS, OPTIONS):
+            if (self.folder / name).is_file():
+                shutil.copy2(self.folder / name, target / name)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(src, dst)
+
+
+@contextmanager
+def staged(path: str | Path, *, fresh: bool) -> Iterator[GraphStore]:
+    """A writable store that replaces the one at `path` only when the block succeeds.
+
+    The work happens in a sibling folder: empty (`fresh`, for a build) or a checkpoint of the
+    current store and its state (for ingest and remove: hard links, so cheap at any size). On
+    success one rename swaps it in; on an error or an interruption (Ctrl-C, a kill) the store at
+    `path` is untouched and the sibling is removed (or, after a kill, left as a hidden
+    `.NAME.new-PID` folder that the next run clears)."""
+    final = Path(path)
+    check_target(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = final.parent / f".{final.name}.new-{os.getpid()}"
+    if not fresh and is_store(final):
+        current = GraphStore(final)
+        current.backup(staging)
+        current.close()
+        BuildState(final).copy_to(staging)
+    work = GraphStore(staging, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
+    try:
+        yield work
+        work.optimize()
+        work.close()
+        old = final.parent / f".{final.name}.old-{os.getpid()}"
+        if final.exists():
+            os.rename(final, old)
+        os.rename(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        work.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

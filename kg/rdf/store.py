@@ -9,10 +9,7 @@ graph in one transaction. `kg query`, `kg view`, `kg export` open the store read
 from __future__ import annotations
 
 import gc
-import json
 import os
-import shutil
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -21,13 +18,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
-from kg.pipeline.state import ExtractionCache
 from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_STORE = Path(".qdkg") / "store"
 STORE_ENV = "QDKG_STORE"
 _MARKER = "QDKG_STORE"  # a file we write into every store folder we create
-DIGESTS = "graph-digests.json"  # beside the database: what each article graph was written from
 # quads per bulk load. Measured on 2 M quads: 13.8 s at a peak of 132 MiB; in batches of 1,800 (one
 # article each) 28.8 s; in one batch 16.4 s but 1.4 GiB.
 BULK_BATCH = 50_000
@@ -70,52 +65,19 @@ def from_ox(term) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:  # another file system, or links not allowed
-        shutil.copy2(src, dst)
+def mark(folder: Path) -> None:
+    """Write the file that tells a qdkg store folder from any other folder."""
+    (folder / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
+
+
+def is_store(folder: Path) -> bool:
+    return (folder / _MARKER).exists()
 
 
 def check_target(path: Path) -> None:
     """A store may be written at `path` if it is new, empty, or already a qdkg store."""
     if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / _MARKER).exists())):
         raise StoreError(f"{path} exists and is not a qdkg store: choose an empty or new folder with --store")
-
-
-@contextmanager
-def staged(path: str | Path, *, fresh: bool) -> Iterator["GraphStore"]:
-    """A writable store that replaces the one at `path` only when the block succeeds.
-
-    The work happens in a sibling folder: empty (`fresh`, for a build) or a checkpoint of the
-    current store (for ingest and remove: hard links, so cheap at any size). On success one
-    rename swaps it in; on an error or an interruption (Ctrl-C, a kill) the store at `path` is
-    untouched and the sibling is removed (or, after a kill, left as a hidden `.NAME.new-PID`
-    folder that the next run clears)."""
-    final = Path(path)
-    check_target(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(f".{final.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = final.parent / f".{final.name}.new-{os.getpid()}"
-    if not fresh and (final / _MARKER).exists():
-        current = GraphStore(final)
-        current.backup(staging)
-        current.close()
-    work = GraphStore(staging, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
-    try:
-        yield work
-        work.optimize()
-        work.close()
-        old = final.parent / f".{final.name}.old-{os.getpid()}"
-        if final.exists():
-            os.rename(final, old)
-        os.rename(staging, final)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        work.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 class GraphStore:
@@ -137,12 +99,10 @@ class GraphStore:
                 check_target(self.path)
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-                (self.path / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
+                mark(self.path)
         except OSError as exc:
             raise StoreError(f"cannot open the graph store at {self.path}: {exc.strerror or exc}; "
                              "is another kg command writing to it? Wait for it or use --store") from None
-        self.cache = ExtractionCache(None if self.path is None else self.path / "extractions")
-        self._digests: dict[str, str] = {}
 
     @classmethod
     def open_existing(cls, path: str | Path | None = None) -> "GraphStore":
@@ -154,32 +114,10 @@ class GraphStore:
         gc.collect()
 
     def backup(self, target: Path) -> None:
-        """A consistent copy of this on-disk store, its extraction cache and graph digests."""
+        """A consistent copy of this on-disk store's database at `target`, marked as a qdkg store."""
         self._store.flush()
         self._store.backup(str(target))
-        (target / _MARKER).write_text("qdkg graph store (Oxigraph)\n", encoding="utf-8")
-        if (self.path / "extractions").is_dir():  # hard links: cache files are replaced, never edited
-            shutil.copytree(self.path / "extractions", target / "extractions", copy_function=_link_or_copy)
-        if (self.path / DIGESTS).is_file():
-            shutil.copy2(self.path / DIGESTS, target / DIGESTS)
-
-    # ---- what each article graph was written from ------------------------------------------
-    def graph_digests(self) -> dict[str, str]:
-        """Article id -> digest of what its graph was written from (see kg.pipeline.run)."""
-        if self.path is None:
-            return dict(self._digests)
-        try:
-            return json.loads((self.path / DIGESTS).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # none yet, or unreadable: every graph is written anew
-
-    def set_graph_digests(self, digests: dict[str, str]) -> None:
-        if self.path is None:
-            self._digests = dict(digests)
-            return
-        tmp = self.path / f".{DIGESTS}.tmp"
-        tmp.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path / DIGESTS)
+        mark(target)
 
     # ---- writing ----------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
@@ -249,7 +187,15 @@ class GraphStore:
         so this equals count_triples() there, without a DISTINCT over millions of triples."""
         return len(self._store)
 
-    def _run(self, sparql: str, timeout: float | None = None):
+    def raw_quads(self) -> Iterator["ox.Quad"]:
+        """Every quad as pyoxigraph terms (no rdflib conversion: for pushing a large store)."""
+        return iter(self._store)
+
+    def nquads(self) -> bytes:
+        """Every quad with its graph name, as N-Quads (to copy an in-memory store elsewhere)."""
+        return self._store.dump(format=ox.RdfFormat.N_QUADS)
+
+    def _run(self, sparql: str):
         try:
             return self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as exc:

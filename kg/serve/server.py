@@ -260,7 +260,7 @@ class SparqlServer(ThreadingHTTPServer):
         if store.path is not None:
             source = ("path", str(store.path))
         else:
-            source = ("nquads", store._store.dump(format=ox.RdfFormat.N_QUADS))
+            source = ("nquads", store.nquads())
         self.pool = Pool(source, max(1, workers), timeout, max_result)
         self.pool.ready.wait(STARTUP_LIMIT)
         if self.pool.failure:
