@@ -268,21 +268,21 @@ def bench_ingest(tmp: Path, table: Table, res: dict, reps: int = 3) -> None:
     from kg.pipeline.run import extract_paths
     from kg.inputs.read import find_inputs, read_source
     from kg.nlp.script import to_simplified
-    from kg.nlp.segment import tagger
+    from kg.nlp.segment import default_segmenter
 
     corpus = tmp / "corpus-40"
     if not corpus.exists():
         make_corpus(40, corpus, SEED)
     warm = tmp / "corpus-4-warm"
     make_corpus(4, warm, SEED)
-    tagger()
+    default_segmenter().tagger
     extract_paths([warm])  # load jieba, OpenCC, gazetteer, lexicons once: steady-state throughput
 
     text = "".join(read_source(f, None).text for f in find_inputs([corpus]))
     chars = len(text)
     simplified = to_simplified(text)
     kg_times, _ = timed(lambda: extract_paths([corpus]), reps)
-    dtagger = tagger()
+    dtagger = default_segmenter().tagger
     jb_times, toks = timed(lambda: list(dtagger.cut(simplified)), reps)
     kg_cps, jb_cps = chars / median(kg_times), chars / median(jb_times)
     ratio = kg_cps / jb_cps

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.out import files
 from kg.rdf import formats as _export
 from kg.errors import InputError
 from kg.rdf.sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
@@ -51,7 +52,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
     from kg.pipeline.run import build as _build
     from kg.pipeline.state import staged
 
-    out_dir = _export.check_writable(out)
+    out_dir = files.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
                    strict=strict)
     if in_memory:
@@ -73,7 +74,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
     from kg.pipeline.run import ingest as _ingest
     from kg.pipeline.state import staged
 
-    out_dir = _export.check_writable(out)
+    out_dir = files.check_writable(out)
     path = Path(store if store is not None else default_store_path())
     with staged(path, fresh=False) as gs:
         report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress,
@@ -84,7 +85,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
     from kg.out.graphview import view_data, write_view
 
-    ttl = _export.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
+    ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
 
@@ -119,12 +120,8 @@ def query(spec: str, *, store: GraphStore | str | Path | None = None, params: di
 
 
 def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) -> bytes:
-    """The graph serialised in `fmt`: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi)."""
+    """The graph in format `fmt` of kg.rdf.formats: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi)."""
     gs = store if isinstance(store, GraphStore) else open_store(store)
-    if fmt in ("graphml", "gexf"):
-        from kg.out.gephi import export_graph
-
-        return export_graph(gs, fmt)
     return _export.export(gs, fmt)
 
 

@@ -16,7 +16,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import OutputError
 from kg.pipeline.run import build
-from kg.rdf.formats import export, write_atomic
+from kg.out.files import write_atomic
+from kg.rdf.formats import export
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ONTOLOGY_GRAPH, QDO, QDR_IRI
 

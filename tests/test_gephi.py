@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from kg.errors import OutputError
-from kg.out.gephi import export_graph, to_networkx
+from kg.out.gephi import to_networkx
+from kg.rdf.formats import export as export_graph
 from kg.pipeline.run import build
 from kg.rdf.store import GraphStore
 

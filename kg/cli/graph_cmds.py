@@ -7,7 +7,8 @@ import click
 
 from kg import api
 from kg.cli.common import handle_errors, input_options, print_summary, progress_bar
-from kg.rdf.sparql import FORMATS as QUERY_FORMATS, format_result
+from kg.rdf.formats import names as format_names
+from kg.rdf.sparql import format_result
 
 
 @click.command()
@@ -40,7 +41,7 @@ def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(format_names("rows")), default="table", show_default=True)
 @click.pass_context
 @handle_errors
 def articles(ctx, fmt):

@@ -10,8 +10,9 @@ import click
 from kg import api
 from kg.cli.common import handle_errors
 from kg.errors import InputError, QueryError
-from kg.rdf.formats import FORMATS as EXPORT_FORMATS, write_atomic
-from kg.rdf.sparql import FORMATS as QUERY_FORMATS, format_result, list_queries
+from kg.out.files import write_atomic
+from kg.rdf.formats import names as format_names
+from kg.rdf.sparql import format_result, list_queries
 from kg.serve.timeouts import call_with_timeout
 
 
@@ -28,7 +29,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.command()
 @click.argument("spec", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(format_names("rows")), default="table", show_default=True)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter, e.g. --param name=海天中心 for the entity query.")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels.")
@@ -73,7 +74,7 @@ def view(ctx, out, district, type_, focus, hops, max_nodes):
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS) + ["graphml", "gexf"]), default="ttl",
+@click.option("--format", "fmt", type=click.Choice(format_names("graph", "network", exported_only=True)), default="ttl",
               show_default=True, help="RDF (ttl, nt, jsonld, trig: one named graph per article) or Gephi (graphml, gexf).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")

@@ -11,7 +11,7 @@ from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
 from kg.nlp.relations.rules import sentence_relations
 from kg.nlp.relations.view import Context, SentenceView
-from kg.nlp.segment import tokens
+from kg.nlp.segment import Segmenter, default_segmenter
 
 # 中国国际贸易促进委员会（以下简称“贸促会”）: the short form names the same thing in this article
 ABBREVIATION_RE = re.compile(r"[（(](?:以下|下)?简称[为：:]?“?(?P<short>[^”“）)，,。]{2,12})”?[）)]")
@@ -24,9 +24,11 @@ def normalise(name: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", name)).lower()
 
 
-def extract_article(article: Article, source_text: str, simplified_text: str) -> Extraction:
+def extract_article(article: Article, source_text: str, simplified_text: str,
+                    seg: Segmenter | None = None) -> Extraction:
     """Everything the rules find in one article. `simplified_text` is the whole source in
-    Simplified script, same length as `source_text`."""
+    Simplified script, same length as `source_text`; `seg` (default: jieba) segments it."""
+    seg = seg or default_segmenter()
     result = Extraction(article=article)
     ctx = Context()
     if article.district:
@@ -38,9 +40,9 @@ def extract_article(article: Article, source_text: str, simplified_text: str) ->
         if sent.kind in SKIP_KINDS:
             continue
         s = simplified_text[sent.start:sent.end]
-        toks = tokens(s)
+        toks = seg.tokens(s)
         mentions = []
-        spans = find_spans(s, toks)
+        spans = find_spans(s, toks, seg)
         for sp in spans:
             simp = s[sp.start:sp.end]
             key = sp.canonical or normalise(simp)

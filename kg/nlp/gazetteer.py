@@ -5,6 +5,9 @@ the seed articles' firms, parks or projects; it is the map of Qingdao, Shandong 
 """
 from __future__ import annotations
 
+# characters that make a district's name into a street's or a place's: 黄岛路, 青岛湾, 崂山村
+STREET_CHARS = "路街道巷湾港口岸山河湖村镇里桥"
+
 # Qingdao's county-level units: canonical name -> short forms.
 QINGDAO_DISTRICTS = {
     "市南区": ("市南",),

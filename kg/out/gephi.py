@@ -13,11 +13,10 @@ import re
 
 import networkx as nx
 
-from kg.errors import OutputError
+from kg.rdf.formats import Format
 from kg.out.graphview import view_data
 from kg.rdf.store import GraphStore
 
-FORMATS = ("graphml", "gexf")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -54,14 +53,13 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     return g
 
 
-def export_graph(store: GraphStore, fmt: str) -> bytes:
-    """The entity graph as GraphML or GEXF (UTF-8 bytes)."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown graph format {fmt!r}: choose one of {', '.join(FORMATS)}")
+def network_parts(store: GraphStore, fmt: Format) -> list[bytes]:
+    """The entity graph as GraphML or GEXF (UTF-8 bytes): the writer kg.rdf.formats registers."""
     g = to_networkx(store)
     buf = io.BytesIO()
-    if fmt == "graphml":
+    if fmt.name == "graphml":
         nx.write_graphml(g, buf, encoding="utf-8")
     else:
         nx.write_gexf(g, buf, encoding="utf-8")
-    return buf.getvalue()
+    return [buf.getvalue()]
+

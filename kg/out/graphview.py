@@ -366,7 +366,7 @@ def render_html(data: ViewData, *, title: str) -> str:
 
 def write_view(data: ViewData, path: str | Path, *, title: str) -> Path:
     """Render and write the page atomically (temp file in the same folder, then rename)."""
-    from kg.rdf.formats import write_atomic
+    from kg.out.files import write_atomic
 
     path = Path(path)
     try:

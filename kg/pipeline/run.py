@@ -15,7 +15,6 @@ import hashlib
 import os
 import sys
 import time
-from datetime import date
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,6 +22,7 @@ from typing import Iterator
 
 from kg.errors import InputError
 from kg.nlp.extract import extract_article
+from kg.rdf.dataset import DATASET, stored_description
 from kg.rdf.graph import ArticleIndex, article_graph, article_iri, entities_graph
 from kg.model import Extraction, Mention, Resolved, Source, core_type
 from kg.pipeline.state import FORMAT_VERSION, BuildState, ExtractionCache
@@ -34,7 +34,6 @@ from kg.rdf.store import GraphStore
 from kg.inputs.structure import parse
 from kg.rdf.vocab import ONTOLOGY_GRAPH, QDR
 
-DATASET = QDR["dataset"]  # named graph (and node) of the dataset description
 ENTITIES = QDR["entities"]  # named graph of what holds across articles
 
 
@@ -210,26 +209,9 @@ def _write(store: GraphStore, min_confidence: float, collection: Collection, inc
 
 
 def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
-    """A VoID / DCAT description of the graph itself: title, sources, date, licence, counts."""
-    from rdflib import Literal, Namespace, URIRef
-    from rdflib.namespace import DCTERMS, RDF, XSD
-
-    void, dcat = Namespace("http://rdfs.org/ns/void#"), Namespace("http://www.w3.org/ns/dcat#")
-    d = DATASET
-    out = [(d, RDF.type, void.Dataset), (d, RDF.type, dcat.Dataset),
-           (d, DCTERMS.title, Literal("qdkg knowledge graph", lang="en")),
-           (d, DCTERMS.description, Literal("Entities, relations and source sentences extracted by qdkg from "
-                                            "Chinese regional-development news.", lang="en")),
-           (d, DCTERMS.created, Literal(date.today().isoformat(), datatype=XSD.date)),
-           (d, DCTERMS.rights, Literal("Facts extracted by qdkg, each linked to its source sentence; the source "
-                                       "articles remain under their publishers' copyright.", lang="en")),
-           (d, void.vocabulary, URIRef("https://w3id.org/qdkg/ontology#")),
-           (d, void.entities, Literal(len(resolved.entities), datatype=XSD.integer)),
-           (d, void.documents, Literal(len(resolved.articles), datatype=XSD.integer))]
-    out += [(d, DCTERMS.source, Literal(name)) for name in sorted({a.source for a in resolved.articles})]
-    triples = store.count_quads() + len(out) + 1
-    out.append((d, void.triples, Literal(triples, datatype=XSD.integer)))
-    return out
+    """The dataset description of this graph (kg.rdf.dataset)."""
+    return stored_description(entities=len(resolved.entities), documents=len(resolved.articles),
+                              sources=list({a.source for a in resolved.articles}), triples_before=store.count_quads())
 
 
 def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,

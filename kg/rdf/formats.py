@@ -1,74 +1,96 @@
-"""Serialisation: the store's graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG
-(one named graph per article), written atomically."""
+"""One registry of every format qdkg writes: whole-graph exports (Turtle, N-Triples, JSON-LD,
+RDF/XML, TriG), the entity network for Gephi (GraphML, GEXF), SPARQL results of `kg serve`
+(JSON, XML, CSV, TSV) and the row formats of `kg query` (table, csv, tsv, json). Each has a
+name, a media type, a file extension and a writer, loaded on use; `kg export`, `kg query`,
+`kg serve` and the library read their choices from here."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
-import pyoxigraph as ox
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Callable, Iterable
 
 from kg.errors import OutputError
-from kg.rdf.store import GraphStore
-
-FORMATS = {
-    "ttl": (ox.RdfFormat.TURTLE, True),
-    "nt": (ox.RdfFormat.N_TRIPLES, True),
-    "jsonld": (ox.RdfFormat.JSON_LD, True),
-    "trig": (ox.RdfFormat.TRIG, False),
-}
-EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
 
 
-def export(store: GraphStore, fmt: str = "ttl") -> bytes:
-    """The whole graph in `fmt` (ttl, nt, jsonld: union of all graphs; trig: with graph names)."""
-    return b"".join(export_parts(store, fmt))
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    extension: str
+    kind: str  # "graph" (export of the store), "network" (Gephi), "results" (SPARQL results), "rows" (kg query)
+    writer: str = ""  # "module:function", imported on first use
+    oxigraph: str = ""  # the pyoxigraph RdfFormat / QueryResultsFormat member, where one serialises it
+    union: bool = True  # graph formats: the union of all graphs (False: quads with graph names)
+    exported: bool = True  # offered by `kg export`
+
+    def load(self) -> Callable:
+        module, _, function = self.writer.partition(":")
+        return getattr(import_module(module), function)
 
 
-def export_parts(store: GraphStore, fmt: str = "ttl"):
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+for _f in (
+    Format("ttl", "text/turtle", ".ttl", "graph", "kg.rdf.formats:rdf_parts", "TURTLE"),
+    Format("nt", "application/n-triples", ".nt", "graph", "kg.rdf.formats:rdf_parts", "N_TRIPLES"),
+    Format("jsonld", "application/ld+json", ".jsonld", "graph", "kg.rdf.formats:rdf_parts", "JSON_LD"),
+    Format("rdfxml", "application/rdf+xml", ".rdf", "graph", "kg.rdf.formats:rdf_parts", "RDF_XML", exported=False),
+    Format("trig", "application/trig", ".trig", "graph", "kg.rdf.formats:rdf_parts", "TRIG", union=False),
+    Format("graphml", "application/graphml+xml", ".graphml", "network", "kg.out.gephi:network_parts"),
+    Format("gexf", "application/gexf+xml", ".gexf", "network", "kg.out.gephi:network_parts"),
+    Format("srj", "application/sparql-results+json", ".srj", "results", oxigraph="JSON"),
+    Format("srx", "application/sparql-results+xml", ".srx", "results", oxigraph="XML"),
+    Format("csv-results", "text/csv", ".csv", "results", oxigraph="CSV"),
+    Format("tsv-results", "text/tab-separated-values", ".tsv", "results", oxigraph="TSV"),
+    Format("table", "text/plain", ".txt", "rows", "kg.rdf.sparql:table_text"),
+    Format("csv", "text/csv", ".csv", "rows", "kg.rdf.sparql:csv_text"),
+    Format("tsv", "text/tab-separated-values", ".tsv", "rows", "kg.rdf.sparql:tsv_text"),
+    Format("json", "application/json", ".json", "rows", "kg.rdf.sparql:json_text"),
+):
+    register(_f)
+
+
+def names(*kinds: str, exported_only: bool = False) -> list[str]:
+    """The names of the registered formats of these kinds, in registration order."""
+    return [f.name for f in FORMATS.values() if f.kind in kinds and (f.exported or not exported_only)]
+
+
+def get(name: str, *kinds: str) -> Format:
+    """The format called `name` among `kinds`, or an OutputError listing the choices."""
+    fmt = FORMATS.get(name)
+    if fmt is None or fmt.kind not in kinds:
+        raise OutputError(f"unknown format {name!r}: choose one of {', '.join(names(*kinds, exported_only=True))}")
+    return fmt
+
+
+def by_media(kind: str) -> dict[str, Format]:
+    """Media type -> format of one kind (for content negotiation), in registration order."""
+    out: dict[str, Format] = {}
+    for f in FORMATS.values():
+        if f.kind == kind and (kind != "graph" or f.union):
+            out.setdefault(f.media_type, f)
+    return out
+
+
+def rdf_parts(store, fmt: Format) -> Iterable[bytes]:
+    """The store's graph in an RDF format, in pieces (the union of all graphs, or with names)."""
+    import pyoxigraph as ox
+
+    return store.dump_parts(getattr(ox.RdfFormat, fmt.oxigraph), union=fmt.union)
+
+
+def export_parts(store, name: str = "ttl") -> Iterable[bytes]:
     """The export in pieces, for writing a large graph without holding it all in memory."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    rdf_format, union = FORMATS[fmt]
-    return store.dump_parts(rdf_format, union=union)
+    fmt = get(name, "graph", "network")
+    return fmt.load()(store, fmt)
 
 
-def check_writable(folder: str | Path) -> Path:
-    """Create `folder` if needed and make sure files can be written in it."""
-    p = Path(folder)
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {p}: {exc.strerror}; choose another with --out") from None
-    if not os.access(p, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to {p}: permission denied; choose another folder with --out")
-    return p
-
-
-def write_atomic(path: str | Path, data) -> Path:
-    """Write `data` (str, bytes, or an iterable of bytes) to a temporary file beside `path`, then
-    rename it into place: a reader never sees a half-written file, and an interrupted or failed
-    write leaves the old file intact and no temporary file behind."""
-    p = Path(path)
-    check_writable(p.parent if str(p.parent) else ".")
-    chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write {p}: {exc.strerror or exc}; free some space or choose another path") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return p
+def export(store, name: str = "ttl") -> bytes:
+    """The whole graph in format `name` (see names('graph', 'network'))."""
+    return b"".join(export_parts(store, name))

@@ -23,10 +23,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
+from kg.rdf import formats
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import PREFIXES
 
-FORMATS = ("table", "csv", "tsv", "json")
 _LIST_HINT = "(kg query --list shows all)"
 _STRING = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
 _TERM = re.compile(r"(?P<string>" + _STRING + r")(?:@(?P<tag>[A-Za-z]+(?:-[A-Za-z0-9]+)*))?|<[^>]*>|[^\s\"'<>]+")
@@ -258,7 +258,7 @@ def text_width(text: str) -> int:
                for c in text)
 
 
-def _table(columns: list[str], rows: list[list[str]]) -> str:
+def table_text(columns: list[str], rows: list[list[str]]) -> str:
     flat = [[" ".join(str(c).split("\n")).replace("\t", " ").replace("\r", " ") for c in r] for r in rows]
     widths = [max([text_width(c)] + [text_width(r[i]) for r in flat]) for i, c in enumerate(columns)]
 
@@ -274,19 +274,23 @@ def _tsv_cell(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def csv_text(columns: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buf.getvalue()[:-1]
+
+
+def tsv_text(columns: list[str], rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(_tsv_cell(c) for c in r) for r in [columns] + rows)
+
+
+def json_text(columns: list[str], rows: list[list[str]]) -> str:
+    return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
+
+
 def format_result(columns: list[str], rows: list[list[str]], fmt: str) -> str:
-    """Render rows as `table`, `csv`, `tsv` or `json` (no trailing newline)."""
+    """Render rows in a row format of kg.rdf.formats (table, csv, tsv, json; no trailing newline)."""
     rows = [["" if c is None else c for c in r] for r in rows]
-    if fmt == "table":
-        return _table(columns, rows)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buf.getvalue()[:-1]
-    if fmt == "tsv":
-        return "\n".join("\t".join(_tsv_cell(c) for c in r) for r in [columns] + rows)
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
-    raise ValueError(f"unknown output format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return formats.get(fmt, "rows").load()(columns, rows)

@@ -33,9 +33,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _words(text: str) -> list[str]:
-    from kg.nlp.segment import tagger
+    from kg.nlp.segment import default_segmenter
 
-    return [p.word for p in tagger().cut(text)]
+    return default_segmenter().words(text)
 
 
 def pinyin_label(hans: str) -> str | None:

@@ -6,10 +6,10 @@ import json
 
 import pyoxigraph as ox
 
-from kg.rdf.store import GraphStore
+from kg.rdf.dataset import FORMATS_NS, served_description
+from kg.rdf.store import GraphStore, to_ox
 from kg.rdf.vocab import PREFIXES
 
-FORMATS_NS = "http://www.w3.org/ns/formats/"
 _FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 SD_PREFIXES = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#",
@@ -38,21 +38,8 @@ def store_stats(store: GraphStore) -> dict:
 
 
 def void_triples(base: str, stats: dict) -> list[ox.Triple]:
-    """The VoID description of the dataset served at `base`."""
-    v, d = SD_PREFIXES["void"], _n(f"{base}/void.ttl#dataset")
-    t = [ox.Triple(d, _n(PREFIXES["rdf"] + "type"), _n(v + "Dataset")),
-         ox.Triple(d, _n(PREFIXES["dcterms"] + "title"), ox.Literal("qdkg knowledge graph", language="en")),
-         ox.Triple(d, _n(v + "sparqlEndpoint"), _n(f"{base}/sparql")),
-         ox.Triple(d, _n(v + "dataDump"), _n(f"{base}/data.ttl")),
-         ox.Triple(d, _n(v + "feature"), _n(FORMATS_NS + "Turtle")),
-         ox.Triple(d, _n(v + "vocabulary"), _n(PREFIXES["qdo"])),
-         ox.Triple(d, _n(v + "uriSpace"), ox.Literal(PREFIXES["qdr"])),
-         ox.Triple(d, _n(v + "triples"), _int(stats["triples"])),
-         ox.Triple(d, _n(v + "classes"), _int(stats["classes"])),
-         ox.Triple(d, _n(v + "properties"), _int(stats["properties"])),
-         ox.Triple(d, _n(v + "distinctSubjects"), _int(stats["subjects"]))]
-    t += [ox.Triple(d, _n(v + "exampleResource"), _n(e)) for e in stats["examples"]]
-    return t
+    """The VoID description of the dataset served at `base` (kg.rdf.dataset)."""
+    return [ox.Triple(to_ox(a), to_ox(b), to_ox(c)) for a, b, c in served_description(base, stats)]
 
 
 def service_triples(base: str, stats: dict) -> list[ox.Triple]:

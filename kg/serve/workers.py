@@ -17,12 +17,12 @@ import time
 
 import pyoxigraph as ox
 
+from kg.rdf import formats
 from kg.rdf.vocab import PREFIXES
 
-RESULTS = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
-           "text/csv": "CSV", "text/tab-separated-values": "TSV"}
-GRAPHS = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/ld+json": "JSON_LD",
-          "application/rdf+xml": "RDF_XML"}
+# media type -> pyoxigraph format name, from the one format registry
+RESULTS = {media: f.oxigraph for media, f in formats.by_media("results").items()}
+GRAPHS = {media: f.oxigraph for media, f in formats.by_media("graph").items()}
 _ALIASES = {  # media type or format= value -> (for results, for graphs)
     "application/json": ("application/sparql-results+json", "application/ld+json"),
     "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.rdf import formats as serialize
+from kg.out import files as serialize
 from kg.rdf.store import GraphStore
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -198,7 +198,7 @@ def test_interrupted_write_atomic_keeps_old_file(tmp_path, monkeypatch):
     assert target.read_bytes() == b"old"
 
 
-# regression test (bug fixed): kg.rdf.formats.write_atomic removes its temporary file only on OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp
+# regression test (bug fixed): kg.out.files.write_atomic removes its temporary file only on OSError; Ctrl-C between mkstemp and os.replace leaves .qdkg.ttl.*.tmp
 def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(b"old")

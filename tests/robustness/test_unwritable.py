@@ -93,7 +93,7 @@ def _enospc(*args, **kwargs):
 def test_export_disk_full(store, tmp_path, monkeypatch, call):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(OLD)
-    monkeypatch.setattr(os, call, _enospc)  # at the OS boundary, under kg.rdf.formats.write_atomic
+    monkeypatch.setattr(os, call, _enospc)  # at the OS boundary, under kg.out.files.write_atomic
     res = kg(store, "export", "-o", target)
     monkeypatch.undo()
     err = one_line_error(res)
@@ -102,7 +102,7 @@ def test_export_disk_full(store, tmp_path, monkeypatch, call):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]  # no temporary file left
 
 
-# regression test (bug fixed): kg.rdf.formats.write_atomic calls tempfile.mkstemp outside its try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary file escape
+# regression test (bug fixed): kg.out.files.write_atomic calls tempfile.mkstemp outside its try/except OSError: ENOSPC/EDQUOT/EROFS when creating the temporary file escape
 def test_export_disk_full_at_mkstemp(store, tmp_path, monkeypatch):
     target = tmp_path / "qdkg.ttl"
     target.write_bytes(OLD)

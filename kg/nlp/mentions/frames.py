@@ -7,10 +7,11 @@ import re
 from kg.nlp import lexicon as L
 from kg.nlp.gazetteer import DISTRICT_FORMS
 from kg.model import Token
+from kg.nlp.segment import Segmenter
 from kg.nlp.mentions.suffix import is_generic, suffix_types, unknown_word
 from kg.nlp.mentions.spans import PROPER_POS, PUNCT, SUFFIXES, Span
 
-def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
+def bracket_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """《…》 titles and quoted names."""
     out: list[Span] = []
     for m in re.finditer(r"《([^《》]{2,40})》", s):
@@ -45,19 +46,17 @@ def bracket_spans(s: str, tokens: list[Token]) -> list[Span]:
             out.append(Span(m.start(1), m.end(1), suffix_types(inner, suffix), "quote-suffix", 0.85))
         elif re.search(r"[^一二三四五六七八九十]年$", inner) and len(inner) >= 4:
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-campaign-year", 0.75))
-        elif numeric and 3 <= len(inner) <= 16 and not _common_phrase(inner, tokens, m.start(1)):
+        elif numeric and 3 <= len(inner) <= 16 and not _common_phrase(inner, tokens, m.start(1), seg):
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-numeric", 0.75))
         elif governed and 2 <= len(inner) <= 12:
             out.append(Span(m.start(1), m.end(1), ("Initiative",), "quote-governed", 0.6))
     return out
 
 
-def _common_phrase(inner: str, tokens: list[Token], start: int) -> bool:
+def _common_phrase(inner: str, tokens: list[Token], start: int, seg: Segmenter) -> bool:
     """A quoted idiom or common word (“一网打尽”, “一站式”) is rhetoric, not a name."""
-    from kg.nlp.segment import word_frequency
-
     inside = [t for t in tokens if start <= t.start and t.end <= start + len(inner)]
-    return len(inside) == 1 and (inside[0].pos in ("i", "l") or word_frequency(inner) > 50)
+    return len(inside) == 1 and (inside[0].pos in ("i", "l") or seg.frequency(inner) > 50)
 
 
 def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
@@ -78,11 +77,9 @@ LIST_RE = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十百两几多]
 GENERIC_LIST_HEADS = {"部门", "机构", "单位", "载体", "工作", "措施", "政策"}
 
 
-def name_like(piece_tokens: list[Token], strict: bool = False) -> bool:
+def name_like(piece_tokens: list[Token], seg: Segmenter, strict: bool = False) -> bool:
     """A bare name (no type suffix): not made only of common words. 华为, 思路迪医药, 上海航运 pass;
     财政, 自然资源, 新能源 do not."""
-    from kg.nlp.segment import word_frequency
-
     words = [t for t in piece_tokens if t.word.strip("“”")]
     if not words:
         return False
@@ -93,12 +90,12 @@ def name_like(piece_tokens: list[Token], strict: bool = False) -> bool:
             continue
         if t.pos in PROPER_POS and t.word not in DISTRICT_FORMS or re.search(r"[A-Za-z0-9]", t.word):
             return True
-        if word_frequency(t.word) < (200 if strict else 1500):
+        if seg.frequency(t.word) < (200 if strict else 1500):
             return True
     return False
 
 
-def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
+def list_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """Members of coordinated lists closed by 等(+N+classifier)+head: 'A、B等16家企业'."""
     out: list[Span] = []
     for m in LIST_RE.finditer(s):
@@ -142,13 +139,13 @@ def list_spans(s: str, tokens: list[Token], known: list[Span]) -> list[Span]:
                 continue
             toks = [t for t in tokens if a <= t.start and t.end <= b]
             if any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
-                   (t.pos == "v" and not unknown_word(t) and t.word not in L.NAME_VERBS) for t in toks[1:]):
+                   (t.pos == "v" and not unknown_word(t, seg) and t.word not in L.NAME_VERBS) for t in toks[1:]):
                 continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地
             suffix = next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None)
             if suffix:
-                if not is_generic(piece, toks, suffix):
+                if not is_generic(piece, toks, suffix, seg):
                     members.append((a, b, suffix_types(piece, suffix)))
-            elif name_like(toks, strict=generic_head or typ is None):
+            elif name_like(toks, seg, strict=generic_head or typ is None):
                 members.append((a, b, None))
         sibling = next((t for _, _, t in members if t), None)
         if typ is None and (sibling is None or len(members) < 2):
@@ -173,7 +170,7 @@ def _strip_governor(s: str, tokens: list[Token], a: int, b: int) -> int:
     return best
 
 
-def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
+def trigger_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """Bare names in trigger frames: 引进X / 与X合作 / 联合X, and a clause-initial X in 'X与Y合作'."""
     out: list[Span] = []
     for i, t in enumerate(tokens):
@@ -183,7 +180,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
                     and tokens[j].word not in L.GOVERNING_VERBS:
                 j += 1
             run = tokens[i + 1:j]
-            if run and 2 <= tokens[j - 1].end - run[0].start <= 12 and name_like(run, strict=True) \
+            if run and 2 <= tokens[j - 1].end - run[0].start <= 12 and name_like(run, seg, strict=True) \
                     and (j >= len(tokens) or tokens[j].word in PUNCT or tokens[j].word in L.PARTNER_CUES
                          or tokens[j].word in ("等", "在", "合作", "签约", "共建", "开展")):
                 out.append(Span(run[0].start, tokens[j - 1].end, ("Organization",), f"trigger-{t.word}", 0.5))
@@ -194,7 +191,7 @@ def trigger_spans(s: str, tokens: list[Token]) -> list[Span]:
             run = tokens[k + 1:i]
             clause_initial = k < 0 or tokens[k].word in PUNCT
             rest = s[t.end:t.end + 30]
-            if run and clause_initial and name_like(run, strict=True) and any(c in rest for c in L.PARTNER_CUES) \
+            if run and clause_initial and name_like(run, seg, strict=True) and any(c in rest for c in L.PARTNER_CUES) \
                     and not any(x.word in L.GOVERNING_VERBS for x in run) \
                     and 2 <= tokens[i - 1].end - run[0].start <= 10:
                 out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))

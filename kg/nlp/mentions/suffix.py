@@ -8,10 +8,11 @@ import re
 from kg.nlp import lexicon as L
 from kg.nlp.gazetteer import DISTRICT_FORMS
 from kg.model import Token
+from kg.nlp.segment import Segmenter
 from kg.nlp.mentions.spans import (AMBIGUOUS_VERBS, CLOSE_OPEN, GOVERNING_ENDINGS, MAX_NAME, NOMINAL_POS, OPEN_CLOSE, PLACE_START_RE,
                     PROPER_POS, PUNCT, STOP_POS, SUFFIX_END_RE, SUFFIX_RE, TIME_RE, Span, tok_index, token_at)
 
-def _walk_left(s: str, tokens: list[Token], first: int) -> int:
+def _walk_left(s: str, tokens: list[Token], first: int, seg: Segmenter) -> int:
     """Index of the first token of a name whose head starts at token `first`.
 
     Walks left over nominal tokens; stops at punctuation, function words, adverbs, counts and
@@ -46,7 +47,7 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
         prev = tokens[i - 1] if i > 0 else None
         if w in L.NAME_VERBS:
             prev_ok = prev is not None and prev.word not in L.GOVERNING_VERBS and prev.word not in PUNCT and (
-                prev.pos in NOMINAL_POS or prev.word in L.NAME_VERBS or unknown_word(prev))
+                prev.pos in NOMINAL_POS or prev.word in L.NAME_VERBS or unknown_word(prev, seg))
             if prev_ok and w in AMBIGUOUS_VERBS and (prev.word in DISTRICT_FORMS or prev.pos in ("ns", "nr", "nt")
                                                      or SUFFIX_END_RE.search(prev.word)):
                 prev_ok = False  # 青岛建设…, 开发区建设…: the verb governs what follows
@@ -59,7 +60,7 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
         if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
             i -= 1  # 青年, 少年: jieba tags some nouns as time words
             continue
-        if unknown_word(t) and len(w) >= 2:
+        if unknown_word(t, seg) and len(w) >= 2:
             i -= 1  # a word the dictionary does not know (found by the HMM) is name material
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -87,10 +88,9 @@ def _walk_left(s: str, tokens: list[Token], first: int) -> int:
     return i + 1
 
 
-def unknown_word(t: Token) -> bool:
-    from kg.nlp.segment import word_frequency
-
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,}", t.word)) and word_frequency(t.word) == 0
+def unknown_word(t: Token, seg: Segmenter) -> bool:
+    """A Han word the dictionary does not know (found by the HMM): name material."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,}", t.word)) and seg.frequency(t.word) == 0
 
 
 def _numeric_name_part(tokens: list[Token], i: int) -> bool:
@@ -115,7 +115,7 @@ def _trim_generic_left(s: str, tokens: list[Token], a: int, b: int) -> int:
     return a
 
 
-def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
+def _has_marker(name: str, modifier_tokens: list[Token], seg: Segmenter) -> bool:
     """A name marker: quotes or brackets, digits or Latin letters, a numeral series (七大, 十大),
     a place at the start, or a proper-noun token."""
     name = re.sub(r"^(\d+|[一二三四五六七八九十两几多]+)(余|多)?(项|个|家|批|条|类|大类|种|所)", "", name)
@@ -123,13 +123,13 @@ def _has_marker(name: str, modifier_tokens: list[Token]) -> bool:
         return True
     if PLACE_START_RE.match(name) or name[:1] in "省市区县":
         return True
-    return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or unknown_word(t) for t in modifier_tokens)
+    return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or unknown_word(t, seg) for t in modifier_tokens)
 
 
 ORG_BODY_SUFFIXES = {"中心", "领导小组", "办公室", "委员会", "工作专班", "专班", "服务中心"}
 
 
-def is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
+def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmenter) -> bool:
     """True when the modifier carries no name: 重点项目, 服务平台, 工作机制, 电商产业园."""
     words = [t.word for t in modifier_tokens if t.word not in "“”（）()—-·"]
     if not words:
@@ -145,7 +145,7 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
         return False  # 中国国际商会, 全国总工会: national bodies
     if all(w in L.GENERIC_WORDS for w in words):
         return True
-    marked = _has_marker(name, modifier_tokens)
+    marked = _has_marker(name, modifier_tokens, seg)
     if name.endswith(L.STRONG_INITIATIVE_SUFFIXES) and len(text) >= 4:
         return False
     if suffix in L.MARKER_SUFFIXES:
@@ -155,7 +155,7 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str) -> bool:
     return False
 
 
-def suffix_spans(s: str, tokens: list[Token]) -> list[Span]:
+def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """Noun phrases ending in a type-bearing suffix, with the left boundary from tokens."""
     starts, ends = tok_index(tokens)
     out: list[Span] = []
@@ -169,7 +169,7 @@ def suffix_spans(s: str, tokens: list[Token]) -> list[Span]:
         if tokens[first].start < m.start():
             # suffix starts inside a token: the token is part of the head (国际博览|中心)
             pass
-        a = _walk_left(s, tokens, first)
+        a = _walk_left(s, tokens, first, seg)
         # the suffix token itself may be a longer word ending in the suffix
         a = _trim_generic_left(s, tokens, a, first + 1)
         start = tokens[a].start if a <= first else tokens[first].start
@@ -189,7 +189,7 @@ def suffix_spans(s: str, tokens: list[Token]) -> list[Span]:
                                          start=tokens[first].start, end=m.start())]
         if start >= m.start() and tokens[first].start == m.start():
             continue  # bare suffix
-        if is_generic(s[start:stop], modifier, suffix):
+        if is_generic(s[start:stop], modifier, suffix, seg):
             continue
         types = suffix_types(s[start:stop], suffix)
         out.append(Span(start, stop, types, "suffix", 0.75))

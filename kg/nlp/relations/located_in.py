@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.model import Mention, RelationMention
-from kg.nlp.gazetteer import DISTRICT_FORMS, canonical_district
+from kg.nlp.gazetteer import DISTRICT_FORMS, STREET_CHARS, canonical_district
 from kg.nlp.relations.registry import relation_rule
 from kg.nlp.relations.view import HOSTED, SentenceView
 
@@ -15,7 +15,6 @@ LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in 
 FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
 LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
            "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
-STREET_CHARS = "路街道巷湾港口岸山河湖村镇里桥"
 
 
 def _prefix_at(key: str) -> str | None:

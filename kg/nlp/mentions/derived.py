@@ -1,0 +1,62 @@
+"""Span rules that build on other spans or on amounts: a firm at the start of a park's name,
+the named thing after an amount (总投资X亿元的Y项目), direction items sharing one head."""
+from __future__ import annotations
+
+import re
+
+from kg.nlp.mentions.spans import Span
+from kg.nlp.mentions.suffix import suffix_types
+
+
+ORG_PREFIX_RE = re.compile(r"^(.{2,12}?(集团|有限公司|股份公司|公司|控股))(?=.{3,})")
+
+
+def nested_org_spans(spans: list[Span], s: str) -> list[Span]:
+    """A firm named at the start of a park or project name: 言鼎集团|莱西医疗产业园."""
+    out = []
+    for sp in spans:
+        if sp.rule == "suffix" and set(sp.types) & {"Park", "Project"}:
+            m = ORG_PREFIX_RE.match(s[sp.start:sp.end])
+            if m:
+                out.append(Span(sp.start, sp.start + m.end(1), ("Company",), "nested-org", 0.7))
+    return out
+
+
+AMOUNT_OBJECT_RE = re.compile(
+    r"(总投资|投资|建筑面积|总建筑面积|占地面积|占地)[约达近超逾为]?[\d.]+[亿万千]?(元|平方米|平方公里|亩)的"
+    r"(?P<np>[^，,。；、的\d]{2,18}?(项目|工程|中心|园区|产业园|基地|大厦|综合体|集聚区))")
+
+
+def amount_object_spans(s: str) -> list[Span]:
+    """'总投资X亿元的Y项目': the thing after an amount and 的 is a named project or park."""
+    out = []
+    for m in AMOUNT_OBJECT_RE.finditer(s):
+        np, suffix = m.group("np"), m.group(4)
+        if re.match(r"^(\d|[一二三四五六七八九十百千两几多]+[个家项座批])", np):
+            continue
+        out.append(Span(m.start("np"), m.end("np"), suffix_types(np, suffix), "amount-object", 0.65))
+    return out
+
+
+DIRECTION_ITEM = re.compile(r"(东部|西部|南部|北部|中部|东|西|南|北|一期|二期|三期)")
+
+
+def shared_head_spans(s: str, spans: list[Span]) -> list[Span]:
+    """'北部、东部、南部园区提升工程': direction items sharing one head make one name."""
+    out = []
+    for sp in spans:
+        if sp.rule != "suffix" or sp.start < 2 or s[sp.start - 1] != "、":
+            continue
+        first_word = DIRECTION_ITEM.match(s, sp.start)
+        if not first_word:
+            continue
+        a = sp.start - 1
+        while a > 0 and s[a] == "、":
+            item = DIRECTION_ITEM.search(s[max(0, a - 2):a])
+            if not item or not s[max(0, a - 2):a].endswith(item.group()):
+                break
+            a = a - len(item.group()) - 1
+        start = a + 1
+        if start < sp.start - 1:
+            out.append(Span(start, sp.end, sp.types, "suffix-shared-head", sp.confidence))
+    return out
