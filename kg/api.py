@@ -140,11 +140,11 @@ def view_html(data: ViewData, title: str = "qdkg graph") -> str:
     return render_html(data, title=title)
 
 
-def write_view(data: ViewData, path: str | Path, title: str = "qdkg graph") -> Path:
-    """Write the view page atomically; returns its path."""
+def write_view(data: ViewData, path: str | Path, title: str = "qdkg graph", create_folder: bool = False) -> Path:
+    """Write the view page atomically; returns its path. Its folder must exist unless `create_folder`."""
     from kg.out.graphview import write_view as _write_view
 
-    return _write_view(data, path, title=title)
+    return _write_view(data, path, title=title, create_folder=create_folder)
 
 
 def load_graph(store: GraphStore | str | Path | None = None) -> Graph:

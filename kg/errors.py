@@ -43,3 +43,10 @@ class ValidationError(QdkgError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 6
+
+
+class ShapesError(QdkgError):
+    """Validation could not run: the SHACL shapes or the ontology cannot be loaded or used
+    (as pySHACL tells "could not run" from "does not conform")."""
+
+    exit_code = 7

@@ -170,8 +170,10 @@ def test_export_formats(built, tmp_path):
 
 
 def test_export_unwritable(built, tmp_path):
-    res = run(built, "export", "-o", str(tmp_path / "missing" / "deeper" / "x.ttl"))
-    assert res.exit_code == 0  # folders are created
+    target = tmp_path / "missing" / "deeper" / "x.ttl"
+    res = run(built, "export", "-o", str(target))
+    assert (res.exit_code, res.output) == (4, f"Error: cannot write {target}: the folder {target.parent} does not "
+                                              "exist; create it or choose another path\n")
     blocker = tmp_path / "f"
     blocker.write_text("x")
     res = run(built, "export", "-o", str(blocker / "x.ttl"))

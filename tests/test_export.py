@@ -149,7 +149,7 @@ def test_trig_has_one_graph_per_article_plus_ontology(store, graph):
 
 
 def test_unknown_format():
-    with pytest.raises(OutputError, match=r"unknown export format 'xml': choose one of ttl, nt, jsonld, trig"):
+    with pytest.raises(OutputError, match=r"unknown format 'xml': choose one of ttl, nt, jsonld, trig, graphml, gexf"):
         export(GraphStore(), "xml")
 
 
@@ -183,7 +183,7 @@ def test_building_twice_gives_byte_identical_turtle(ttl, second_ttl):
 
 def test_write_atomic_writes_and_replaces(tmp_path):
     target = tmp_path / "out" / "qdkg.ttl"
-    assert write_atomic(target, "第一版\n") == target
+    assert write_atomic(target, "第一版\n", create_folder=True) == target
     assert target.read_text(encoding="utf-8") == "第一版\n"
     write_atomic(target, b"second")
     assert target.read_bytes() == b"second"
@@ -204,7 +204,7 @@ def test_write_atomic_failure_keeps_old_file_and_leaves_no_temp(tmp_path, monkey
             monkeypatch.setattr(os, "replace", no_space)
             expected = f"cannot write {target}: No space left on device; free some space or choose another path"
         else:
-            expected = f"cannot write to {folder}: permission denied; choose another folder with --out"
+            expected = f"cannot write {target}: permission denied in {folder}; choose another path"
         with pytest.raises(OutputError) as info:
             write_atomic(target, b"new content that must not appear")
         msg = str(info.value)
@@ -234,8 +234,19 @@ def test_write_atomic_into_a_file_as_folder(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError) as info:
         write_atomic(blocker / "qdkg.ttl", b"data")
-    assert str(info.value).startswith(f"cannot create output folder {blocker}:")
-    assert "\n" not in str(info.value)
+    assert str(info.value) == (f"cannot write {blocker / 'qdkg.ttl'}: {blocker} is a file, not a folder; "
+                               "create it or choose another path")
+
+
+# regression test (bug fixed): `kg export -o /no/such/dir/x.ttl` said "free some space or choose
+# another path" (or, as root, made the folders); it says the folder does not exist
+def test_write_atomic_into_a_missing_folder_says_so(tmp_path):
+    target = tmp_path / "no" / "such" / "x.ttl"
+    with pytest.raises(OutputError) as info:
+        write_atomic(target, b"data")
+    assert str(info.value) == (f"cannot write {target}: the folder {target.parent} does not exist; "
+                               "create it or choose another path")
+    assert not (tmp_path / "no").exists()
 
 
 def test_turtle_export_describes_itself(ttl):

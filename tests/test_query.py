@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.errors import QueryError
+from kg.errors import OutputError, QueryError
 from kg.rdf.formats import names as format_names
 from kg.rdf.sparql import (QueryResult, bind_params, display_rows, format_result, list_queries,
                       query_params, resolve_query, run_query)
@@ -266,7 +266,7 @@ def test_csv_tsv_json():
 
 def test_unknown_format():
     assert set(format_names("rows")) == {"table", "csv", "tsv", "json"}
-    with pytest.raises(ValueError, match="unknown output format"):
+    with pytest.raises(OutputError, match="unknown format 'xml': choose one of table, csv, tsv, json"):
         format_result(["a"], [], "xml")
 
 

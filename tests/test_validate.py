@@ -7,7 +7,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
 import kg.rdf.shacl as kv
-from kg.errors import ValidationError
+from kg.errors import ShapesError, ValidationError
 from kg.rdf.shacl import ValidationReport, Violation, load_ontology, load_shapes, validate
 from kg.rdf.vocab import NIF, PROV, QDO, QDR
 
@@ -175,11 +175,23 @@ def test_dataset_is_validated_as_union(data, ontology, shapes):
     assert validate(ds, ontology=ontology, shapes=shapes).conforms
 
 
-def test_broken_shapes_raise_validation_error(data, ontology):
+# regression test (bug fixed): broken shapes were reported as "does not conform" (exit 6); they
+# are "could not run" (ShapesError, exit 7), as pySHACL tells the two apart
+def test_broken_shapes_are_a_shapes_error_not_a_violation(data, ontology):
     bad = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:property [ sh:minCount 1 ] .""", format="turtle")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ShapesError, match="could not run|shapes are broken") as info:
+        validate(data, ontology=ontology, shapes=bad)
+    assert info.value.exit_code == 7 and "\n" not in info.value.message
+
+
+def test_shapes_with_a_wrong_value_are_a_shapes_error(data, ontology):
+    bad = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix qdo: <https://w3id.org/qdkg/ontology#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass qdo:Park ;
+            sh:property [ sh:path qdo:locatedIn ; sh:minCount "many" ] .""", format="turtle")
+    with pytest.raises(ShapesError, match=r'the SHACL shapes are broken: sh:minCount = "many"'):
         validate(data, ontology=ontology, shapes=bad)
 
 
@@ -189,7 +201,7 @@ def test_resource_lookup_falls_back_to_source_tree(monkeypatch):
 
     monkeypatch.setattr(kv.importlib.resources, "files", missing)
     folder = kv.ontology_dir()
-    assert folder == Path(kv.__file__).resolve().parent.parent / "ontology"
+    assert folder == Path(kv.__file__).resolve().parents[2] / "ontology"
     if not (Path(kv.__file__).resolve().parent.parent / "pyproject.toml").is_file():
         pytest.skip("kg is installed outside the source tree: the fallback folder does not exist there")
     assert (folder / "qdkg.ttl").is_file() and (folder / "shapes.ttl").is_file()

@@ -227,7 +227,7 @@ def test_render_is_not_quadratic(monkeypatch):
 
 def test_write_view_atomic(full, tmp_path):
     out = tmp_path / "sub" / "view.html"
-    assert write_view(full, out, title="t") == out
+    assert write_view(full, out, title="t", create_folder=True) == out
     first = out.read_bytes()
     out.write_text("old", encoding="utf-8")
     write_view(full, out, title="t")

@@ -2,7 +2,7 @@
 ingest, the build summary and the progress bar.
 
 Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
-5 store missing or locked, 6 SHACL violations (7 the shapes cannot be used), 130 interrupted."""
+5 store missing or locked, 6 SHACL violations, 7 the SHACL shapes cannot be used, 130 interrupted."""
 from __future__ import annotations
 
 import contextlib

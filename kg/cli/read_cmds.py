@@ -15,6 +15,8 @@ from kg.rdf.formats import names as format_names
 from kg.rdf.sparql import format_result, list_queries
 from kg.serve.timeouts import call_with_timeout
 
+DEFAULT_VIEW = Path("exports") / "graph.html"  # its folder is made when missing; a folder given with -o must exist
+
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     out = {}
@@ -54,7 +56,7 @@ def query(ctx, spec, list_, fmt, params, iris, timeout):
 
 
 @click.command()
-@click.option("-o", "--out", default=Path("exports") / "graph.html", show_default=True,
+@click.option("-o", "--out", default=DEFAULT_VIEW, show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page.")
 @click.option("--district", help="Only this district's entities (name in either script).")
 @click.option("--type", "type_", help="Only this class (District, Initiative, Project, Organization, Platform, Park).")
@@ -68,7 +70,7 @@ def view(ctx, out, district, type_, focus, hops, max_nodes):
     """Write the interactive graph view (offline HTML) and print its path."""
     data = api.view(store=ctx.obj["store"], district=district, type=type_, focus=focus, hops=hops,
                     max_nodes=max_nodes)
-    path = api.write_view(data, out, title="qdkg graph")
+    path = api.write_view(data, out, title="qdkg graph", create_folder=out == DEFAULT_VIEW)
     click.echo(str(path))
     click.echo(f"{len(data.nodes)} nodes, {len(data.edges)} edges." + (f" {data.note}" if data.note else ""))
 

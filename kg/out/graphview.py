@@ -364,12 +364,8 @@ def render_html(data: ViewData, *, title: str) -> str:
                         vis_js=vis_js, app_js=_JS)
 
 
-def write_view(data: ViewData, path: str | Path, *, title: str) -> Path:
+def write_view(data: ViewData, path: str | Path, *, title: str, create_folder: bool = False) -> Path:
     """Render and write the page atomically (temp file in the same folder, then rename)."""
     from kg.out.files import write_atomic
 
-    path = Path(path)
-    try:
-        return write_atomic(path, render_html(data, title=title))
-    except OutputError as exc:
-        raise OutputError(f"cannot write the graph view to {path}: {exc.message}") from None
+    return write_atomic(Path(path), render_html(data, title=title), create_folder=create_folder)

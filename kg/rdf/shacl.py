@@ -10,6 +10,8 @@ sh:Info results are reported but tolerated. Nothing here touches the network.
 from __future__ import annotations
 
 import importlib.resources
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import SH
 
-from kg.errors import ValidationError
+from kg.errors import ShapesError, ValidationError
 from kg.rdf.vocab import PREFIXES
 
 ONTOLOGY_FILE = "qdkg.ttl"
@@ -37,14 +39,19 @@ def ontology_dir():
             return base
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parent.parent / "ontology"
+    return Path(__file__).resolve().parents[2] / "ontology"
 
 
 def _load(name: str) -> Graph:
     graph = Graph()
     for prefix, iri in _PREFIXES.items():
         graph.bind(prefix, iri)
-    graph.parse(data=(ontology_dir() / name).read_text(encoding="utf-8"), format="turtle")
+    path = ontology_dir() / name
+    try:
+        graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise ShapesError(f"cannot load {path}: {detail}; restore the file from the qdkg package") from None
     return graph
 
 
@@ -123,14 +130,18 @@ def validate(data: Graph, *, ontology: Graph | None = None, shapes: Graph | None
             copy.add(triple)
         shapes = copy
     try:
-        conforms, results, _ = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-            abort_on_first=False, allow_warnings=True, allow_infos=True,
-            meta_shacl=False, advanced=False, inplace=False,
-        )
+        with _quiet():
+            conforms, results, _ = pyshacl.validate(
+                data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                abort_on_first=False, allow_warnings=True, allow_infos=True,
+                meta_shacl=False, advanced=False, inplace=False,
+            )
     except Exception as exc:  # pyshacl raises its own error types on broken shapes
-        detail = str(exc).strip().rstrip(".")
-        raise ValidationError(f"SHACL validation could not run: {detail}. Check the shapes graph.") from exc
+        _check_shapes(shapes)
+        detail = " ".join(str(exc).split()).rstrip(".")[:300]
+        raise ShapesError(f"SHACL validation could not run: {detail}; fix the shapes graph") from None
+    if not conforms:
+        _check_shapes(shapes)  # broken shapes are "could not run", not "does not conform"
     violations = sorted({_violation(results, shapes, r) for r in results.subjects(SH.resultSeverity, None)})
     labels = {}
     for node in {r for r in results.objects(None, SH.focusNode)}:
@@ -138,6 +149,36 @@ def validate(data: Graph, *, ontology: Graph | None = None, shapes: Graph | None
         if label:
             labels[_term(node)] = label
     return ValidationReport(conforms=bool(conforms), violations=violations, labels=labels)
+
+
+@contextmanager
+def _quiet():
+    """pySHACL logs its errors to stderr itself; qdkg reports them as one line instead."""
+    before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(before)
+
+
+def _check_shapes(shapes: Graph) -> None:
+    """Raise ShapesError when the shapes graph itself breaks SHACL (checked against SHACL's
+    own shapes, SHACL-SHACL)."""
+    from pyshacl.entrypoints import meta_validate
+
+    with _quiet():
+        ok, results, _ = meta_validate(shapes, inference="none")
+    if ok:
+        return
+    first = next(iter(sorted(results.subjects(SH.resultSeverity, None), key=str)), None)
+    what = ""
+    if first is not None:
+        path, value = results.value(first, SH.resultPath), results.value(first, SH.value)
+        message = results.value(first, SH.resultMessage)
+        what = f": {_term(path) if path is not None else 'a shape'} = {_term(value)}: {message}"
+    raise ShapesError(f"the SHACL shapes are broken{what}; fix the shapes graph (it must itself conform to "
+                      "SHACL), or restore ontology/shapes.ttl")
 
 
 def _violation(results: Graph, shapes: Graph, result) -> Violation:

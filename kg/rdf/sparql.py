@@ -58,7 +58,7 @@ def _queries_dir():
             return folder
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "queries"
+    return Path(__file__).resolve().parents[2] / "queries"
 
 
 def _description(text: str) -> str:
