@@ -3,7 +3,6 @@ amounts. Input and output are plain dataclasses (kg.model); no RDF here."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from kg.nlp.mentions.find import find_spans
 from kg.model import Article, Extraction, Mention
@@ -11,17 +10,12 @@ from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
 from kg.nlp.relations.rules import sentence_relations
 from kg.nlp.relations.view import Context, SentenceView
+from kg.nlp.script import normalise
 from kg.nlp.segment import Segmenter, default_segmenter
 
 # 中国国际贸易促进委员会（以下简称“贸促会”）: the short form names the same thing in this article
 ABBREVIATION_RE = re.compile(r"[（(](?:以下|下)?简称[为：:]?“?(?P<short>[^”“）)，,。]{2,12})”?[）)]")
-_STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·・,，、.。:：;；!！?？]")
 SKIP_KINDS = {"byline"}
-
-
-def normalise(name: str) -> str:
-    """Resolution key of a (Simplified) name: NFKC, no quotes/brackets/spaces, Latin lower-cased."""
-    return _STRIP.sub("", unicodedata.normalize("NFKC", name)).lower()
 
 
 def extract_article(article: Article, source_text: str, simplified_text: str,

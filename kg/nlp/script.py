@@ -7,6 +7,8 @@ converted character by character instead (checked, never assumed).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -47,3 +49,12 @@ def detect_script(text: str) -> str:
     changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
     back = sum(1 for a, b in zip(sample, to_traditional(sample)) if a != b)
     return "zh-Hant" if changed > back else "zh-Hans"
+
+
+# what a name's resolution key drops: white space, quotes, brackets, punctuation
+NAME_NOISE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·・,，、.。:：;；!！?？]")
+
+
+def normalise(name: str) -> str:
+    """Resolution key of a (Simplified) name: NFKC, no quotes/brackets/spaces, Latin lower-cased."""
+    return NAME_NOISE.sub("", unicodedata.normalize("NFKC", name)).lower()

@@ -12,7 +12,6 @@ least 0.6 of the longer. A graph entity is a node typed with a core class or a s
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +22,16 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.nlp.relations.registry import rule_family
 from kg.errors import InputError
 from kg.model import CORE_TYPES, RELATIONS
-from kg.nlp.script import to_simplified
+from kg.nlp.script import normalise, to_simplified
 from kg.rdf.vocab import QDO_IRI
 
 SYMMETRIC = {"partner"}
-_STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·・,，、.。:：;；!！?？]")
 NAME_PROPS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 
 
 def norm(name: str) -> str:
-    return _STRIP.sub("", to_simplified(unicodedata.normalize("NFKC", str(name)))).lower()
+    """The name as the scorer compares it: Simplified, then normalised like a resolution key."""
+    return normalise(to_simplified(unicodedata.normalize("NFKC", str(name))))
 
 
 def same_name(a: str, b: str, lenient: bool) -> bool:

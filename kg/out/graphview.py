@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.errors import OutputError, QueryError
+from kg.errors import QueryError
 from kg.model import CORE_TYPES, RELATIONS, SUBCLASS_OF, core_type
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import NIF, QDO, QDO_IRI
@@ -141,8 +141,10 @@ def _norm(s: str) -> str:
 
 
 def _unknown(kind: str, name: str, choices, fix: str) -> QueryError:
-    choices = sorted(set(choices))
+    """An unknown name, with the close ones (or some known ones) suggested, Chinese names first."""
+    choices = sorted(set(choices), key=lambda c: (not re.search(r"[\u4e00-\u9fff]", c), c))
     close = difflib.get_close_matches(name, choices, n=5, cutoff=0.3)
+    close = [c for _, c in sorted(enumerate(close), key=lambda ic: (not re.search(r"[\u4e00-\u9fff]", ic[1]), ic[0]))]
     hint = f"close names: {', '.join(close)}" if close else f"known names include: {', '.join(choices[:8])}"
     return QueryError(f'unknown {kind} "{name}"; {hint}; {fix}')
 

@@ -7,6 +7,7 @@ import re
 from kg.model import Mention, RelationMention
 from kg.nlp.gazetteer import DISTRICT_FORMS, STREET_CHARS, canonical_district
 from kg.nlp.relations.registry import relation_rule
+from kg.nlp.script import normalise
 from kg.nlp.relations.view import HOSTED, SentenceView
 
 BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
@@ -23,10 +24,20 @@ def _prefix_at(key: str) -> str | None:
                  and key[len(f)] not in STREET_CHARS), None)
 
 
+def _text_span(text: str, key_start: int, key_end: int) -> tuple[int, int]:
+    """Where key characters [key_start, key_end) stand in the written name, which may hold
+    quotes and brackets the key drops (《即墨改革》… has the key 即墨改革…)."""
+    kept = [i for i, c in enumerate(text) if normalise(c)]
+    if key_end > len(kept):
+        return key_start, key_end
+    return kept[key_start], kept[key_end - 1] + 1
+
+
 def _district(m: Mention, offset: int, form: str, sentence: int) -> Mention:
-    return Mention(text=m.text[offset:offset + len(form)], key=canonical_district(form), start=m.start + offset,
-                   end=m.start + offset + len(form), types=("District",), sentence=sentence, rule="name-prefix",
-                   confidence=0.9)
+    """The district a name starts with, `offset` key characters in, as a mention of its own."""
+    a, b = _text_span(m.text, offset, offset + len(form))
+    return Mention(text=m.text[a:b], key=canonical_district(form), start=m.start + a, end=m.start + b,
+                   types=("District",), sentence=sentence, rule="name-prefix", confidence=0.9)
 
 
 @relation_rule(10, ("locatedIn-name-prefix", "locatedIn", 0.85))
