@@ -34,7 +34,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
 
 
-_RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,
+RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,
               "suffix-char": 6, "pos-nt": 5, "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "quote-governed": 5, "title-other": 5,
               "gazetteer": 4, "gazetteer-body": 6, "amount-object": 6, "suffix-shared-head": 7, "trigger-subject": 2, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
               "trigger-引入": 2, "trigger-携手": 2, "quote-inner": 1}
@@ -49,14 +49,14 @@ def resolve_overlaps(s: str, spans: list[Span]) -> list[Span]:
         key = (sp.start, sp.end)
         if key in merged:
             old = merged[key]
-            types = tuple(dict.fromkeys(old.types + sp.types)) if _RULE_RANK.get(sp.rule, 0) <= _RULE_RANK.get(old.rule, 0) \
+            types = tuple(dict.fromkeys(old.types + sp.types)) if RULE_RANK.get(sp.rule, 0) <= RULE_RANK.get(old.rule, 0) \
                 else tuple(dict.fromkeys(sp.types + old.types))
-            best = old if _RULE_RANK.get(old.rule, 0) >= _RULE_RANK.get(sp.rule, 0) else sp
+            best = old if RULE_RANK.get(old.rule, 0) >= RULE_RANK.get(sp.rule, 0) else sp
             merged[key] = Span(sp.start, sp.end, types, best.rule, max(old.confidence, sp.confidence),
                                old.canonical or sp.canonical)
         else:
             merged[key] = sp
-    ordered = sorted(merged.values(), key=lambda x: (-(x.end - x.start), -_RULE_RANK.get(x.rule, 0), x.start))
+    ordered = sorted(merged.values(), key=lambda x: (-(x.end - x.start), -RULE_RANK.get(x.rule, 0), x.start))
     kept: list[Span] = []
     for sp in ordered:
         crossing = any(sp.start < k.end and k.start < sp.end and not (k.start <= sp.start and sp.end <= k.end)

@@ -11,7 +11,7 @@ from kg.errors import ShapesError, ValidationError
 from kg.rdf.shacl import ValidationReport, Violation, load_ontology, load_shapes, validate
 from kg.rdf.vocab import NIF, PROV, QDO, QDR
 
-DATA = Path(__file__).resolve().parent / "data" / "validate" / "conforming.ttl"
+DATA = Path(__file__).resolve().parents[1] / "data" / "validate" / "conforming.ttl"
 DISTRICT = QDR["shinan-0a1b2c3d"]
 COMPANY = QDR["jingwei-1a2b3c4d"]
 PARK = QDR["instrument-park-2a3b4c5d"]
@@ -202,7 +202,7 @@ def test_resource_lookup_falls_back_to_source_tree(monkeypatch):
     monkeypatch.setattr(kv.importlib.resources, "files", missing)
     folder = kv.ontology_dir()
     assert folder == Path(kv.__file__).resolve().parents[2] / "ontology"
-    if not (Path(kv.__file__).resolve().parent.parent / "pyproject.toml").is_file():
+    if not (Path(kv.__file__).resolve().parents[2] / "pyproject.toml").is_file():
         pytest.skip("kg is installed outside the source tree: the fallback folder does not exist there")
     assert (folder / "qdkg.ttl").is_file() and (folder / "shapes.ttl").is_file()
 

@@ -9,7 +9,7 @@ from kg.pipeline.run import build
 from kg.pipeline.state import BuildState, staged
 from kg.rdf.store import GraphStore
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_860cbca26c24b5e4.txt"
 
 
 # regression test: the staged copy of the extraction cache is made of hard links; writing or

@@ -27,7 +27,7 @@ from kg.serve.server import make_server, parse_accept, refusal
 from kg.rdf.sparql import list_queries, run_query
 from kg.rdf.store import GraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -36,10 +36,8 @@ RUNAWAY_SILENT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i
 
 
 @pytest.fixture(scope="module")
-def store() -> GraphStore:
-    gs = GraphStore()
-    build([SEEDS], gs)
-    return gs
+def store(seed_store) -> GraphStore:
+    return seed_store
 
 
 def _serve(store, timeout, **kwargs):

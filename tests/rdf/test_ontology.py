@@ -14,7 +14,7 @@ from kg.model import AMOUNTS, CORE_TYPES, RELATIONS, SUBCLASS_OF
 from kg.rdf.shacl import load_ontology
 from kg.rdf.vocab import QDO, QDO_IRI
 
-ONTOLOGY_TTL = Path(__file__).resolve().parent.parent / "ontology" / "qdkg.ttl"
+ONTOLOGY_TTL = Path(__file__).resolve().parents[2] / "ontology" / "qdkg.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/qdkg/ontology")
 DECLARING_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 

@@ -12,7 +12,7 @@ from rdflib import Graph
 from kg.errors import InputError
 from kg.out.evaluate import evaluate, load_gold, norm, same_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHARED_SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 GOLD = sorted((ROOT / "tests" / "data" / "seed-gold").glob("*.json"))
 

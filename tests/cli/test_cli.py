@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kg.cli.app import cli
 from kg.rdf.sparql import list_queries
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
 
@@ -32,18 +32,23 @@ def run(built, *args, input=None):
     return CliRunner().invoke(cli, ["--store", str(built["store"]), *args], input=input)
 
 
+COMMANDS = ["articles", "build", "eval", "export", "ingest", "push", "query", "remove", "serve", "validate", "view"]
+
+
 def test_help_lists_every_command():
-    res = CliRunner().invoke(cli, ["--help"])
-    assert res.exit_code == 0
-    for cmd in ("build", "query", "view", "export", "validate"):
-        assert re.search(rf"^\s+{cmd}\s", res.output, re.M), cmd
+    res = CliRunner().invoke(cli, ["--help"], prog_name="kg")
+    assert res.exit_code == 0 and res.output.startswith("Usage: kg [OPTIONS] COMMAND [ARGS]...\n")
+    listed = re.findall(r"^  (\w+)  ", res.output.split("Commands:\n", 1)[1], re.M)
+    assert listed == COMMANDS == sorted(cli.commands)
 
 
-@pytest.mark.parametrize("cmd", ["build", "query", "view", "export", "validate"])
+@pytest.mark.parametrize("cmd", COMMANDS)
 def test_each_command_has_help(cmd):
-    res = CliRunner().invoke(cli, [cmd, "--help"])
+    res = CliRunner().invoke(cli, [cmd, "--help"], prog_name="kg")
     assert res.exit_code == 0
-    assert res.output.startswith(f"Usage: cli {cmd}") or res.output.startswith(f"Usage: kg {cmd}")
+    assert res.output.startswith(f"Usage: kg {cmd} [OPTIONS]")
+    summary = " ".join(res.output.split("\n\n", 2)[1].split())
+    assert summary[0].isupper() and summary.startswith(cli.commands[cmd].get_short_help_str(200).rstrip("."))
 
 
 def test_python_dash_m_works():

@@ -13,9 +13,9 @@ from kg.model import Source
 from kg.inputs.read import read_source
 from kg.inputs.structure import parse, split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_860cbca26c24b5e4.txt"
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "structure-seed.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden" / "structure-seed.json"
 REGEN_ENV = "QDKG_REGEN_GOLDEN"
 
 

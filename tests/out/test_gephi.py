@@ -13,10 +13,9 @@ from rdflib.namespace import RDFS
 from kg.errors import OutputError
 from kg.out.gephi import to_networkx
 from kg.rdf.formats import export as export_graph
-from kg.pipeline.run import build
 from kg.rdf.store import GraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"
 ATTRS = {"label", "label_hans", "label_en", "class", "district", "degree"}
@@ -34,10 +33,8 @@ def mini() -> GraphStore:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> GraphStore:
-    gs = GraphStore()
-    build([ROOT / "seeds"], gs)
-    return gs
+def seeds(seed_store) -> GraphStore:
+    return seed_store
 
 
 def test_networkx_graph_of_the_mini_fixture(mini):

@@ -11,7 +11,7 @@ import kg.nlp.script as script
 from kg.inputs.read import read_source
 from kg.nlp.script import detect_script, to_simplified, to_traditional
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_860cbca26c24b5e4.txt"
 
 HANT = "市南區全面貫徹落實習近平總書記對青島工作的重要指示要求,把改革作為推進市南再次創業、重鑄輝煌的關鍵一招。"
 HANS = "市南区全面贯彻落实习近平总书记对青岛工作的重要指示要求,把改革作为推进市南再次创业、重铸辉煌的关键一招。"

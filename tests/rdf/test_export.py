@@ -21,16 +21,14 @@ from kg.rdf.formats import export
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ONTOLOGY_GRAPH, QDO, QDR_IRI
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 ARTICLES = [f"{QDR_IRI}art-23d41c965c43-{n}" for n in (1, 2, 3, 4)]
 
 
 @pytest.fixture(scope="module")
-def store() -> GraphStore:
-    st = GraphStore()
-    build([SEEDS], st)
-    return st
+def store(seed_store) -> GraphStore:
+    return seed_store
 
 
 @pytest.fixture(scope="module")

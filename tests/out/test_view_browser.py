@@ -19,8 +19,8 @@ from kg.out.graphview import ViewData, ViewEdge, ViewNode, view_data, write_view
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).parent / "data" / "view" / "mini.ttl"
-ARTIFACTS = Path(__file__).parent / "artifacts"
+FIXTURE = Path(__file__).parents[1] / "data" / "view" / "mini.ttl"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM = os.environ.get("QDKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

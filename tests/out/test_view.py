@@ -15,7 +15,7 @@ from kg.errors import OutputError, QueryError
 from kg.rdf.store import GraphStore
 from kg.out.graphview import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
 
-FIXTURE = Path(__file__).parent / "data" / "view" / "mini.ttl"
+FIXTURE = Path(__file__).parents[1] / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"
 BINHAI, XIQING, WUQING = R + "binhai-11111111", R + "xiqing-22222222", R + "wuqing-33333333"
 ECO, VALLEY, HUAWEI, GOV, EVIL = (R + x for x in ("eco-city-44444444", "science-valley-55555555",

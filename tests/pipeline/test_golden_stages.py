@@ -19,9 +19,9 @@ from kg.rdf.graph import ArticleIndex, article_graph, entities_graph
 from kg.pipeline.run import extract_source, resolve_all
 from kg.inputs.read import read_source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_860cbca26c24b5e4.txt"
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 REGEN = os.environ.get("QDKG_REGEN_GOLDEN") == "1"
 
 

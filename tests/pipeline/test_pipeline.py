@@ -14,7 +14,7 @@ from kg.rdf.formats import export
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import QDO_IRI
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_860cbca26c24b5e4.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_860cbca26c24b5e4.txt"
 
 
 @pytest.fixture(scope="module")

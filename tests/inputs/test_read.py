@@ -213,5 +213,5 @@ def test_duplicates_removed_keeping_first_occurrence(tmp_path):
 
 
 def test_seeds_folder():
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
     assert [p.name for p in find_inputs([seeds])] == ["000_860cbca26c24b5e4.txt"]

@@ -17,7 +17,7 @@ from kg.rdf.sparql import (QueryResult, bind_params, display_rows, format_result
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import PREFIXES, QDR
 
-MINI = Path(__file__).parent / "data" / "query" / "mini.ttl"
+MINI = Path(__file__).parents[1] / "data" / "query" / "mini.ttl"
 REQUIRED = {"firms-in-parks", "district-initiatives", "investment-ranking", "entity", "counts-by-district"}
 
 

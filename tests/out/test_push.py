@@ -26,7 +26,7 @@ from kg.errors import OutputError
 from kg.out.push import push
 from kg.rdf.store import GraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EX = "http://example.org/"
 GRAPH = "http://example.org/graph/qdkg"
 
