@@ -12,7 +12,6 @@ import cProfile
 import datetime as dt
 import io
 import json
-import multiprocessing as mp
 import os
 import platform
 import pstats
@@ -145,52 +144,29 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[float, floa
     return wall, (int(m.group(1)) / 1024 if m else None), cp
 
 
-def _child(conn, fn, reps, budget):
-    try:
-        spent = 0.0
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            res = fn()
-            t = time.perf_counter() - t0
-            spent += t
-            conn.send(("ok", t, res))
-            if spent > budget:
-                break
-        conn.send(("done", None, None))
-    except BaseException as exc:  # noqa: BLE001 - report anything to the parent
-        conn.send(("error", None, f"{type(exc).__name__}: {exc}"[:300]))
+def _timed_run(fn):
+    t0 = time.perf_counter()
+    res = fn()
+    return time.perf_counter() - t0, res
 
 
 def capped_runs(fn, reps: int, cap: float = RDFLIB_CAP) -> dict:
-    """Time fn() up to `reps` times in a forked child (so a slow rdflib run can be killed);
-    each run may take at most `cap` s and the runs stop once they have used `cap` s together.
-    Returns {"times": [...], "result": last result, "note": "" or why it stopped}."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, reps, cap), daemon=True)
-    proc.start()
-    child.close()
+    """Time fn() up to `reps` times, each in a forked child (kg.serve.timeouts, so a slow rdflib
+    run can be killed); each run may take at most `cap` s and the runs stop once they have used
+    `cap` s together. Returns {"times": [...], "result": last result, "note": "" or why it stopped}."""
+    from kg.serve.timeouts import call_with_timeout
+
     times, result, note = [], None, ""
-    try:
-        while True:
-            if not parent.poll(cap + 5):
-                note = f"timed out (> {cap:.0f} s per run)"
-                break
-            kind, t, res = parent.recv()
-            if kind == "ok":
-                times.append(t)
-                result = res
-            elif kind == "error":
-                note = f"failed: {res}"
-                break
-            else:
-                break
-    except EOFError:
-        note = note or "child process died"
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
+    for _ in range(reps):
+        try:
+            t, result = call_with_timeout(_timed_run, cap + 5, fn)
+        except Exception as exc:  # noqa: BLE001 - the reason goes into the report
+            timed_out = "time limit" in str(exc)
+            note = f"timed out (> {cap:.0f} s per run)" if timed_out else f"failed: {str(exc).splitlines()[-1][:300]}"
+            break
+        times.append(t)
+        if sum(times) > cap:
+            break
     if times and len(times) < reps and not note:
         note = f"{len(times)} run(s) (time budget {cap:.0f} s)"
     return {"times": times, "result": result, "note": note}

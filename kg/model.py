@@ -34,7 +34,6 @@ SIGNATURES = {
     "operatedBy": ({"Platform", "Park", "Project"}, {"Organization"}),
 }
 AMOUNTS = ("totalInvestmentCNY", "registeredCapitalCNY", "areaM2")
-DATES = ("openedOn", "signedOn", "launchedOn")
 
 
 def core_type(name: str) -> str:

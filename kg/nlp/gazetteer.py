@@ -87,9 +87,6 @@ def _district_table() -> dict[str, str]:
 
 DISTRICT_FORMS = _district_table()
 QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
-ADMIN_SUFFIXES = ("省", "市", "区", "县", "新区", "自治区")
-# "省/市/区" used alone as a modifier means the current province / city / district.
-SELF_PREFIXES = {"省": "山东省", "市": "青岛市"}
 
 
 def canonical_district(form: str) -> str | None:

@@ -14,6 +14,7 @@ import re
 import networkx as nx
 
 from kg.rdf.formats import Format
+from kg.rdf.vocab import preferred_label
 from kg.out.graphview import view_data
 from kg.rdf.store import GraphStore
 
@@ -25,15 +26,13 @@ def _text(value) -> str:
 
 
 def _districts(store: GraphStore) -> dict[str, str]:
-    """Entity IRI -> label of its qdo:locatedIn district (zh-Hant first; the smallest if several)."""
+    """Entity IRI -> preferred label of its qdo:locatedIn district (the first by label if several)."""
     rows = store.select("SELECT ?e ?l WHERE { ?e qdo:locatedIn ?d . ?d a qdo:District ; rdfs:label ?l "
                         "FILTER(LANGMATCHES(LANG(?l), 'zh-Hant') || LANGMATCHES(LANG(?l), 'zh-Hans')) }")[1]
-    best: dict[str, tuple] = {}
+    found: dict[str, list] = {}
     for e, label in rows:
-        key = ((label.language or "").lower() != "zh-hant", str(label))
-        if str(e) not in best or key < best[str(e)]:
-            best[str(e)] = key
-    return {e: k[1] for e, k in best.items()}
+        found.setdefault(str(e), []).append(label)
+    return {e: str(preferred_label(ls)) for e, ls in found.items()}
 
 
 def to_networkx(store: GraphStore) -> nx.MultiDiGraph:

@@ -6,9 +6,7 @@ self-contained page (vis-network inlined from the pyvis package, no CDN, a stric
 """
 from __future__ import annotations
 
-import base64
 import difflib
-import hashlib
 import html
 import json
 import re
@@ -19,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import QueryError
+from kg.out.pages import csp_hash, head, safe_in_script
 from kg.model import CORE_TYPES, RELATIONS, SUBCLASS_OF, core_type
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import NIF, QDO, QDO_IRI
@@ -243,15 +242,7 @@ _JS = r"""(function () {
   update();
 })();"""
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-Hant">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{title}</title>
-<style>{vis_css}</style>
+_PAGE = """{head}<style>{vis_css}</style>
 <style>
 html, body {{ height: 100%; margin: 0; font-family: "WenQuanYi Zen Hei", "Noto Sans CJK TC", sans-serif; }}
 body {{ display: flex; flex-direction: column; }} #kg-network {{ flex: 1; min-height: 300px; }}
@@ -325,12 +316,8 @@ def _tooltip(n: ViewNode) -> str:
 
 
 def _json(obj) -> str:
-    """JSON safe inside a <script> element."""
-    s = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        s = s.replace(ch, esc)
-    return s
+    """Compact, sorted JSON safe inside a <script> element."""
+    return safe_in_script(json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def render_html(data: ViewData, *, title: str) -> str:
@@ -358,10 +345,9 @@ def render_html(data: ViewData, *, title: str) -> str:
     counts = Counter(n.core for n in data.nodes)
     legend = "".join(f'<span><i style="background:{col}"></i>{c} ({counts.get(c, 0)})</span>'
                      for c, col in COLORS.items())
-    hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-                      for s in (vis_js, _JS))
+    csp = f"default-src 'none'; script-src {csp_hash(vis_js)} {csp_hash(_JS)}; style-src 'unsafe-inline'; img-src data:"
     note = f'<p id="kg-note">{html.escape(data.note)}</p>' if data.note else ""
-    return _PAGE.format(title=html.escape(title), hashes=hashes, vis_css=vis_css, legend=legend, note=note,
+    return _PAGE.format(head=head(title, csp), title=html.escape(title), vis_css=vis_css, legend=legend, note=note,
                         data=_json({"nodes": net.nodes, "edges": net.edges, "options": options}),
                         vis_js=vis_js, app_js=_JS)
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.model import Article, Entity, Resolved
 from kg.resolve.labels import slug
-from kg.rdf.vocab import NIF, PROV, QDO, QDR, PREFIXES
+from kg.rdf.vocab import NIF, PROV, QDO, QDR
 
 Triple = tuple
 
@@ -30,14 +30,6 @@ def article_iri(article: Article) -> URIRef:
 
 def sentence_iri(article_id: str, index: int) -> URIRef:
     return QDR[f"{article_id}-s{index}"]
-
-
-def _lang_label(text: str, script: str) -> Literal:
-    return Literal(text, lang=script)
-
-
-def _script(article_scripts: dict[str, str], article_id: str) -> str:
-    return article_scripts.get(article_id, "zh-Hans")
 
 
 def article_triples(article: Article, script: str, district_known: bool = True) -> Iterator[Triple]:
@@ -161,12 +153,3 @@ def entities_graph(resolved: Resolved) -> list[Triple]:
     for d in resolved.dates:
         triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
     return sorted(triples, key=_order)
-
-
-def to_graph(triples) -> Graph:
-    g = Graph()
-    for prefix, iri in PREFIXES.items():
-        g.bind(prefix, iri)
-    for t in triples:
-        g.add(t)
-    return g

@@ -20,14 +20,13 @@ from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import SH
 
 from kg.errors import ShapesError, ValidationError
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES, compact_iri, preferred_label
 
 ONTOLOGY_FILE = "qdkg.ttl"
 SHAPES_FILE = "shapes.ttl"
 SHAPES_IRI = "https://w3id.org/qdkg/shapes#"
 _PREFIXES = {**PREFIXES, "qdsh": SHAPES_IRI}
 _SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
-_LABEL_LANGS = ("zh-hant", "zh-hans", "en")
 
 
 def ontology_dir():
@@ -207,16 +206,9 @@ def _named_shape(shapes: Graph, shape):
 
 
 def _label(graph: Graph, node) -> str | None:
-    """The node's rdfs:label, zh-Hant first, then zh-Hans, en, then any (deterministic)."""
-    labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
-    if not labels:
-        return None
-
-    def rank(lit: Literal):
-        lang = (lit.language or "").lower()
-        return (_LABEL_LANGS.index(lang) if lang in _LABEL_LANGS else len(_LABEL_LANGS), str(lit))
-
-    return str(min(labels, key=rank))
+    """The node's preferred rdfs:label (kg.rdf.vocab.preferred_label)."""
+    best = preferred_label(graph.objects(node, RDFS.label))
+    return None if best is None else str(best)
 
 
 def _term(node) -> str:
@@ -224,10 +216,7 @@ def _term(node) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        for prefix, iri in _PREFIXES.items():
-            if str(node).startswith(iri) and len(str(node)) > len(iri):
-                return f"{prefix}:{str(node)[len(iri):]}"
-        return str(node)
+        return compact_iri(str(node), _PREFIXES).strip("<>")
     if isinstance(node, Literal):
         text = node.replace("\\", "\\\\").replace('"', '\\"')
         if node.language:

@@ -19,20 +19,19 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
 from kg.rdf import formats
 from kg.rdf.store import GraphStore
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES, compact_iri, preferred_label
 
 _LIST_HINT = "(kg query --list shows all)"
 _STRING = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
 _TERM = re.compile(r"(?P<string>" + _STRING + r")(?:@(?P<tag>[A-Za-z]+(?:-[A-Za-z0-9]+)*))?|<[^>]*>|[^\s\"'<>]+")
 _VALUES = re.compile(r"VALUES\s+[?$]([\w]+)\s*\{((?:[^{}\"']|" + _STRING + r")*)\}", re.I)
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_LOCAL_NAME = re.compile(r"^[\w][\w\-.]*(?<!\.)$|^$")
 
 
 @dataclass(frozen=True)
@@ -202,35 +201,18 @@ def run_query(store: GraphStore, sparql: str) -> QueryResult:
     return QueryResult(columns, rows)
 
 
-def compact_iri(iri: str) -> str:
-    """`qdo:Park` for a known namespace (longest match), else `<iri>`."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is not None:
-        local = iri[len(best):]
-        if _LOCAL_NAME.match(local):
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
-
-
 def _fetch_labels(store: GraphStore, iris: set[str]) -> dict[str, str]:
-    """Preferred label of each IRI (zh-Hant, zh-Hans, then any), in one query."""
+    """Preferred label of each IRI (kg.rdf.vocab.preferred_label), in one query."""
     safe = sorted(i for i in iris if not _IRI_UNSAFE.search(i))
     if not safe:
         return {}
     values = " ".join(f"<{i}>" for i in safe)
     _, rows = store.select("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}")
-    rank = {"zh-hant": 0, "zh-hans": 1}
-    best: dict[str, tuple] = {}
+    found: dict[str, list] = {}
     for s, label in rows:
-        if not isinstance(label, Literal):
-            continue
-        lang = (label.language or "").lower()
-        key = (rank.get(lang, 2), lang, str(label))
-        if str(s) not in best or key < best[str(s)]:
-            best[str(s)] = key
-    return {s: key[2] for s, key in best.items()}
+        found.setdefault(str(s), []).append(label)
+    return {s: str(best) for s, ls in found.items() if (best := preferred_label(ls)) is not None}
 
 
 def display_rows(result: QueryResult, store: GraphStore, labels: bool = True) -> list[list[str]]:

@@ -1,7 +1,10 @@
 """RDF vocabularies. `QDO` is a closed DefinedNamespace: a mistyped term raises at import
 or call time instead of minting a wrong IRI. Every term here is declared in ontology/qdkg.ttl
-(tests/test_vocab.py checks both ways)."""
-from rdflib import Namespace, URIRef
+(tests/rdf/test_ontology.py checks both ways)."""
+import re
+from typing import Iterable
+
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 QDO_IRI = "https://w3id.org/qdkg/ontology#"
@@ -83,3 +86,27 @@ PREFIXES = {
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }
+
+
+LABEL_LANGUAGES = ("zh-hant", "zh-hans", "en")  # the preferred label's language, in order
+_LOCAL_NAME = re.compile(r"^[\w][\w\-.]*(?<!\.)$|^$")
+
+
+def preferred_label(labels: Iterable) -> Literal | None:
+    """The label to show: zh-Hant, then zh-Hans, en, then any; the first by text among equals."""
+    def rank(lit: Literal):
+        lang = (lit.language or "").lower()
+        return (LABEL_LANGUAGES.index(lang) if lang in LABEL_LANGUAGES else len(LABEL_LANGUAGES), str(lit))
+
+    return min((x for x in labels if isinstance(x, Literal)), key=rank, default=None)
+
+
+def compact_iri(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """`qdo:Park` for a known namespace (the longest that matches), else `<iri>`."""
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is not None:
+        local = iri[len(best):]
+        if _LOCAL_NAME.match(local):
+            prefix = next(p for p, ns in prefixes.items() if ns == best)
+            return f"{prefix}:{local}"
+    return f"<{iri}>"

@@ -103,24 +103,9 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
     invested = {a.subject for a in amounts if a.predicate in ("totalInvestmentCNY", "areaM2")}
     entities: dict[str, Entity] = {}
     for k, forms in surface.items():
-        votes = type_votes[k]
-        top = max(votes.values())
-        types = {t for t, v in votes.items() if v >= top - 0.2}
-        if "District" in types:
-            types = {"District"} if canonical_district(k) else types
-        if k in invested and not {core_type(t) for t in types} & {"Project", "Park"}:
-            types.add("Project")  # what has a total investment is a project
         script = max(scripts[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        full_forms = [f for f in forms if to_simplified(f).replace("“", "").replace("”", "") and len(f) >= len(k) - 2]
-        label = _label(k, forms, script)
-        hans = k if canonical_district(k) else to_simplified(label)
-        hant = to_traditional(hans) if script == "zh-Hans" or canonical_district(k) else label
-        alts = {f for f in forms if f not in (label, hans, hant)} | ({f for f in full_forms} - {label, hans, hant})
-        e = Entity(key=k, label=label, label_hans=hans, label_hant=hant, types=types, alt_labels=alts,
-                   mentions=sorted(mentions_of[k] or implied_in[k]))
-        e.label_en = english_district(hans) if "District" in types else english_label(hans, types)
-        e.label_pinyin = pinyin_label(hans)
-        entities[k] = e
+        entities[k] = _entity(k, forms, _types(k, type_votes[k], k in invested), script,
+                              sorted(mentions_of[k] or implied_in[k]))
     # keys of aliases are kept as alternative labels of the full entity
     for short, full in alias.items():
         if full in entities and short not in entities:
@@ -129,6 +114,31 @@ def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolve
              for f in _dedupe_facts([f for f in facts if _fits(f, entities)])]
     return Resolved(articles=[ex.article for ex in extractions], entities=entities, facts=facts, amounts=amounts,
                     dates=dates)
+
+
+def _types(key: str, votes: dict[str, float], invested: bool) -> set[str]:
+    """The types within 0.2 of the best vote; a known district is only a district; what has a
+    total investment or an area is a project at least."""
+    top = max(votes.values())
+    types = {t for t, v in votes.items() if v >= top - 0.2}
+    if "District" in types:
+        types = {"District"} if canonical_district(key) else types
+    if invested and not {core_type(t) for t in types} & {"Project", "Park"}:
+        types.add("Project")
+    return types
+
+
+def _entity(k: str, forms: Counter, types: set[str], script: str, mentions: list) -> Entity:
+    """An entity with its labels in both scripts, pinyin and English, and its other forms."""
+    full_forms = [f for f in forms if to_simplified(f).replace("“", "").replace("”", "") and len(f) >= len(k) - 2]
+    label = _label(k, forms, script)
+    hans = k if canonical_district(k) else to_simplified(label)
+    hant = to_traditional(hans) if script == "zh-Hans" or canonical_district(k) else label
+    alts = {f for f in forms if f not in (label, hans, hant)} | ({f for f in full_forms} - {label, hans, hant})
+    e = Entity(key=k, label=label, label_hans=hans, label_hant=hant, types=types, alt_labels=alts, mentions=mentions)
+    e.label_en = english_district(hans) if "District" in types else english_label(hans, types)
+    e.label_pinyin = pinyin_label(hans)
+    return e
 
 
 def _fits(f: Fact, entities: dict[str, Entity]) -> bool:

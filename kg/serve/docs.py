@@ -6,6 +6,7 @@ import json
 
 import pyoxigraph as ox
 
+from kg.out.pages import csp_hash, head, safe_in_script
 from kg.rdf.dataset import FORMATS_NS, served_description
 from kg.rdf.store import GraphStore, to_ox
 from kg.rdf.vocab import PREFIXES
@@ -118,15 +119,7 @@ table { border-collapse: collapse; margin-top: 1em; } td, th { border: 1px solid
 text-align: left; vertical-align: top; } th { background: #f3f3f3; } pre { white-space: pre-wrap; }
 #kg-status { margin-left: 1em; color: #555; }"""
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-Hant">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>qdkg SPARQL endpoint</title>
-<style>{css}</style>
+_PAGE = """{head}<style>{css}</style>
 </head>
 <body>
 <h1>qdkg SPARQL endpoint</h1>
@@ -143,13 +136,7 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
-def _sha256(text: str) -> str:
-    import base64
-    import hashlib
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-_META_CSP = (f"default-src 'none'; script-src {_sha256(_PAGE_JS)}; style-src {_sha256(_PAGE_CSS)}; "
+_META_CSP = (f"default-src 'none'; script-src {csp_hash(_PAGE_JS)}; style-src {csp_hash(_PAGE_CSS)}; "
              "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'")
 PAGE_CSP = _META_CSP + "; frame-ancestors 'none'"  # the header; a <meta> CSP cannot carry frame-ancestors
 
@@ -159,7 +146,5 @@ def render_page(triples: int) -> str:
     from kg.rdf.sparql import list_queries
     data = json.dumps([{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()],
                       ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
-        data = data.replace(ch, esc)
-    return _PAGE.format(csp=_META_CSP, css=_PAGE_CSS, js=_PAGE_JS, queries=data, triples=f"{triples:,}")
+    return _PAGE.format(head=head("qdkg SPARQL endpoint", _META_CSP), css=_PAGE_CSS, js=_PAGE_JS,
+                        queries=safe_in_script(data), triples=f"{triples:,}")

@@ -1,4 +1,4 @@
-"""ontology/qdkg.ttl: parses everywhere, matches kg/vocab.py's QDO both ways, carries labels in
+"""ontology/qdkg.ttl: parses everywhere, matches kg/rdf/vocab.py's QDO both ways, carries labels in
 three languages, and honours the contract (../shared/spec/ontology-core.md)."""
 from pathlib import Path
 

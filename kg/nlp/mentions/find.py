@@ -41,8 +41,9 @@ RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-c
 
 
 def resolve_overlaps(s: str, spans: list[Span]) -> list[Span]:
-    """Keep non-crossing spans: nested spans survive (a name inside a longer name is kept only
-    when it was found by a name rule of its own, not as a bare district inside a name)."""
+    """The spans to keep: spans of the same extent merge (types of both, the higher-ranked
+    rule); then, longest first, a span is dropped when it crosses or lies inside one already
+    kept. Names inside longer names are added back afterwards only by nested_org_spans."""
     spans = [sp for sp in spans if sp.end - sp.start >= 2 and s[sp.start:sp.end].strip()]
     merged: dict[tuple[int, int], Span] = {}
     for sp in spans:
@@ -62,9 +63,6 @@ def resolve_overlaps(s: str, spans: list[Span]) -> list[Span]:
         crossing = any(sp.start < k.end and k.start < sp.end and not (k.start <= sp.start and sp.end <= k.end)
                        for k in kept)
         inside = [k for k in kept if k.start <= sp.start and sp.end <= k.end]
-        if crossing:
-            continue
-        if inside:
-            continue
-        kept.append(sp)
+        if not crossing and not inside:
+            kept.append(sp)
     return sorted(kept, key=lambda x: (x.start, x.end))

@@ -20,72 +20,80 @@ def _walk_left(s: str, tokens: list[Token], first: int, seg: Segmenter) -> int:
     (招商|促进|中心, 试验基地|建设|推进中心). Balanced brackets and quotes are taken whole."""
     i = first - 1
     while i >= 0:
-        t = tokens[i]
-        w = t.word
-        if tokens[first].start - t.start > MAX_NAME:
+        nxt = _step_left(s, tokens, i, first, seg)
+        if nxt is None:
             break
-        if w in CLOSE_OPEN:
-            open_ch = CLOSE_OPEN[w]
-            j = i - 1
-            while j >= 0 and tokens[j].word != open_ch and tokens[j].word not in PUNCT:
-                j -= 1
-            if j < 0 or tokens[j].word != open_ch or i - j > 12:
-                break
-            i = j - 1
-            continue
-        if w in PUNCT or w in OPEN_CLOSE:
-            break
-        if len(w) > 2 and w.endswith(GOVERNING_ENDINGS) and w not in L.NAME_VERBS:
-            break  # 全面落实: a word ending in a governing verb
-        nxt_in = tokens[i + 1] if i + 1 < first + 1 else None
-        if i < first - 1 and SUFFIX_END_RE.search(w) and nxt_in is not None and nxt_in.pos in ("ns", "nz", "nt", "eng") \
-                and nxt_in.word not in L.GENERIC_WORDS:
-            break  # …平台|中国—上合组织…: a finished name, then a new proper name starts
-        if w in DISTRICT_FORMS:
-            i -= 1
-            continue
-        prev = tokens[i - 1] if i > 0 else None
-        if w in L.NAME_VERBS:
-            prev_ok = prev is not None and prev.word not in L.GOVERNING_VERBS and prev.word not in PUNCT and (
-                prev.pos in NOMINAL_POS or prev.word in L.NAME_VERBS or unknown_word(prev, seg))
-            if prev_ok and w in AMBIGUOUS_VERBS and (prev.word in DISTRICT_FORMS or prev.pos in ("ns", "nr", "nt")
-                                                     or SUFFIX_END_RE.search(prev.word)):
-                prev_ok = False  # 青岛建设…, 开发区建设…: the verb governs what follows
-            if prev_ok or (t.pos in NOMINAL_POS and w not in L.GOVERNING_VERBS):
-                i -= 1
-                continue
-            break
-        if w in L.GOVERNING_VERBS:
-            break
-        if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
-            i -= 1  # 青年, 少年: jieba tags some nouns as time words
-            continue
-        if unknown_word(t, seg) and len(w) >= 2:
-            i -= 1  # a word the dictionary does not know (found by the HMM) is name material
-            continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if t.pos == "v" and len(w) == 2 and prev is not None and nxt is not None and prev.pos in NOMINAL_POS \
-                and prev.word not in DISTRICT_FORMS and prev.pos not in ("nr", "nt") and prev.word not in L.GOVERNING_VERBS \
-                and nxt.pos in NOMINAL_POS and not SUFFIX_END_RE.search(prev.word):
-            i -= 1  # noun-verb-noun compound inside a name: 城市|运行|管理平台
-            continue
-        if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
-            i -= 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
-            continue
-        if t.pos == "m":
-            if _numeric_name_part(tokens, i):
-                i -= 1
-                continue
-            break
-        if t.pos == "a" and len(w) > 1 and not (i + 1 <= first and tokens[i + 1].pos in NOMINAL_POS
-                                                 and prev is not None and (prev.pos in NOMINAL_POS or prev.pos == "m")):
-            break
-        if t.pos in STOP_POS or (t.pos.startswith("v") and t.pos not in NOMINAL_POS):
-            break
-        if t.pos == "x" and (w not in "—-·+&" or (prev is not None and prev.word == w)):
-            break  # a doubled dash (——) introduces an apposition, not part of a name
-        i -= 1
+        i = nxt
     return i + 1
+
+
+def _step_left(s: str, tokens: list[Token], i: int, first: int, seg: Segmenter) -> int | None:
+    """One step of _walk_left at token `i`: the next token index to look at, or None to stop
+    (the name starts after `i`)."""
+    t = tokens[i]
+    w = t.word
+    if tokens[first].start - t.start > MAX_NAME:
+        return None
+    if w in CLOSE_OPEN:
+        open_ch = CLOSE_OPEN[w]
+        j = i - 1
+        while j >= 0 and tokens[j].word != open_ch and tokens[j].word not in PUNCT:
+            j -= 1
+        if j < 0 or tokens[j].word != open_ch or i - j > 12:
+            return None
+        return j - 1
+    if w in PUNCT or w in OPEN_CLOSE:
+        return None
+    if len(w) > 2 and w.endswith(GOVERNING_ENDINGS) and w not in L.NAME_VERBS:
+        return None  # 全面落实: a word ending in a governing verb
+    nxt_in = tokens[i + 1] if i + 1 < first + 1 else None
+    if i < first - 1 and SUFFIX_END_RE.search(w) and nxt_in is not None and nxt_in.pos in ("ns", "nz", "nt", "eng") \
+            and nxt_in.word not in L.GENERIC_WORDS:
+        return None  # …平台|中国—上合组织…: a finished name, then a new proper name starts
+    if w in DISTRICT_FORMS:
+        return i - 1
+    prev = tokens[i - 1] if i > 0 else None
+    if w in L.NAME_VERBS:
+        prev_ok = prev is not None and prev.word not in L.GOVERNING_VERBS and prev.word not in PUNCT and (
+            prev.pos in NOMINAL_POS or prev.word in L.NAME_VERBS or unknown_word(prev, seg))
+        if prev_ok and w in AMBIGUOUS_VERBS and (prev.word in DISTRICT_FORMS or prev.pos in ("ns", "nr", "nt")
+                                                 or SUFFIX_END_RE.search(prev.word)):
+            prev_ok = False  # 青岛建设…, 开发区建设…: the verb governs what follows
+        if prev_ok or (t.pos in NOMINAL_POS and w not in L.GOVERNING_VERBS):
+            return i - 1
+        return None
+    if w in L.GOVERNING_VERBS:
+        return None
+    return _step_by_pos(tokens, i, first, seg)
+
+
+def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int | None:
+    """The rest of a step of _walk_left, decided by the token's part of speech."""
+    t, w = tokens[i], tokens[i].word
+    prev = tokens[i - 1] if i > 0 else None
+    if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
+        return i - 1  # 青年, 少年: jieba tags some nouns as time words
+    if unknown_word(t, seg) and len(w) >= 2:
+        return i - 1  # a word the dictionary does not know (found by the HMM) is name material
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if t.pos == "v" and len(w) == 2 and prev is not None and nxt is not None and prev.pos in NOMINAL_POS \
+            and prev.word not in DISTRICT_FORMS and prev.pos not in ("nr", "nt") and prev.word not in L.GOVERNING_VERBS \
+            and nxt.pos in NOMINAL_POS and not SUFFIX_END_RE.search(prev.word):
+        return i - 1  # noun-verb-noun compound inside a name: 城市|运行|管理平台
+    if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
+        return i - 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
+    if t.pos == "m":
+        if _numeric_name_part(tokens, i):
+            return i - 1
+        return None
+    if t.pos == "a" and len(w) > 1 and not (i + 1 <= first and tokens[i + 1].pos in NOMINAL_POS
+                                             and prev is not None and (prev.pos in NOMINAL_POS or prev.pos == "m")):
+        return None
+    if t.pos in STOP_POS or (t.pos.startswith("v") and t.pos not in NOMINAL_POS):
+        return None
+    if t.pos == "x" and (w not in "—-·+&" or (prev is not None and prev.word == w)):
+        return None  # a doubled dash (——) introduces an apposition, not part of a name
+    return i - 1
 
 
 def unknown_word(t: Token, seg: Segmenter) -> bool:
@@ -163,12 +171,8 @@ def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
         end = m.end()
         if end not in ends:
             continue
-        # a longer suffix ending here wins (产业园区 over 园区)
-        suffix = m.group()
-        first = token_at(tokens, m.start())
-        if tokens[first].start < m.start():
-            # suffix starts inside a token: the token is part of the head (国际博览|中心)
-            pass
+        suffix = m.group()  # the longest suffix starting here (SUFFIX_RE tries longer ones first)
+        first = token_at(tokens, m.start())  # the head's token, which may start before the suffix (国际博览|中心)
         a = _walk_left(s, tokens, first, seg)
         # the suffix token itself may be a longer word ending in the suffix
         a = _trim_generic_left(s, tokens, a, first + 1)

@@ -67,9 +67,7 @@ def attribution(v: SentenceView) -> list[RelationMention]:
 def firm_in_name(v: SentenceView) -> list[RelationMention]:
     """A firm named at the start of a park or project's name builds it: 言鼎集团莱西医疗产业园."""
     out: list[RelationMention] = []
-    for m in v.entities:
-        for o in v.mentions:
-            if o is not m and o.start == m.start and o.end < m.end and "Organization" in v.types(o) \
-                    and v.types(m) & LEADABLE:
-                v.add(out, m, "ledBy-name-prefix", o)
+    for m, o in v.pairs(v.entities, v.mentions):
+        if o.start == m.start and o.end < m.end and "Organization" in v.types(o) and v.types(m) & LEADABLE:
+            v.add(out, m, "ledBy-name-prefix", o)
     return out

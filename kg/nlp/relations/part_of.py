@@ -22,7 +22,7 @@ def operated_by(v: SentenceView) -> list[RelationMention]:
     """由X运营 / 由X负责运营: X runs the park, platform or project named before."""
     out: list[RelationMention] = []
     for mt in OPERATED_RE.finditer(v.text):
-        ops = [m for m in v.mentions if mt.start(1) <= v.pos(m) < mt.end(1) and "Organization" in v.types(m)]
+        ops = [m for m in v.within(mt.start(1), mt.end(1), v.mentions) if "Organization" in v.types(m)]
         targets = [m for m in v.entities if v.pos(m) < mt.start() and v.types(m) & HOSTED]
         for o in ops:
             if targets:
@@ -35,8 +35,8 @@ def core_area(v: SentenceView) -> list[RelationMention]:
     """以X为核心区的Y: X is part of Y (or of the park named before)."""
     out: list[RelationMention] = []
     for mt in CORE_RE.finditer(v.text):
-        inner = [m for m in v.entities if mt.start(1) <= v.pos(m) < mt.end(1)]
-        outer = [m for m in v.entities if v.pos(m) > mt.end() and v.types(m) & {"Park", "Project", "Initiative"}]
+        inner = v.within(mt.start(1), mt.end(1))
+        outer = [m for m in v.within(mt.end() + 1, len(v.text)) if v.types(m) & {"Park", "Project", "Initiative"}]
         outer = outer or [m for m in v.entities if v.pos(m) < mt.start() and "Park" in v.types(m)][-1:]
         for x in inner:
             if outer and x is not outer[0]:
@@ -61,11 +61,9 @@ def brought_into(v: SentenceView) -> list[RelationMention]:
     """将X纳入Y: X becomes part of Y."""
     out: list[RelationMention] = []
     for mt in NARU_RE.finditer(v.text):
-        inner = [m for m in v.entities if mt.start(1) <= v.pos(m) < mt.end(1)]
-        outer = [m for m in v.entities if v.pos(m) >= mt.end() and v.pos(m) - mt.end() <= 3]
-        for x in inner[:1]:
-            for y in outer[:1]:
-                v.add(out, x, "partOf-naru", y)
+        inner, outer = v.within(mt.start(1), mt.end(1)), v.within(mt.end(), mt.end() + 4)
+        if inner and outer:
+            v.add(out, inner[0], "partOf-naru", outer[0])
     return out
 
 
@@ -77,8 +75,8 @@ def enumerated_parts(v: SentenceView) -> list[RelationMention]:
         par = ENUMERATED_RE.search(v.text[v.pos(m):v.end(m)])
         if not par:
             continue
-        for o in v.mentions:
-            if o is not m and v.pos(m) + par.start(1) <= v.pos(o) < v.pos(m) + par.end(1):
+        for o in v.within(v.pos(m) + par.start(1), v.pos(m) + par.end(1), v.mentions):
+            if o is not m:
                 v.add(out, o, "partOf-enumerated", m)
     return out
 
@@ -87,12 +85,9 @@ def enumerated_parts(v: SentenceView) -> list[RelationMention]:
 def quoted_core(v: SentenceView) -> list[RelationMention]:
     """A sub-plan named after another initiative's quoted core: 功能区“标准地”出让试点实施方案 → “标准地”改革."""
     out: list[RelationMention] = []
-    for m in v.entities:
-        for o in v.entities:
-            if o is m or "Initiative" not in v.types(o):
-                continue
-            core_name = QUOTED_CORE_RE.search(o.text)
-            if core_name and core_name.group(1) in m.text and o.key not in m.key and m.key not in o.key \
-                    and v.types(m) & {"Initiative", "Project"}:
-                v.add(out, m, "partOf-quoted-core", o)
+    for m, o in v.pairs(v.entities, v.entities):
+        core_name = QUOTED_CORE_RE.search(o.text) if "Initiative" in v.types(o) else None
+        if core_name and core_name.group(1) in m.text and o.key not in m.key and m.key not in o.key \
+                and v.types(m) & {"Initiative", "Project"}:
+            v.add(out, m, "partOf-quoted-core", o)
     return out

@@ -89,6 +89,14 @@ class SentenceView:
     def types(self, m: Mention) -> set[str]:
         return self._types[id(m)] if id(m) in self._types else core(m.types)
 
+    def within(self, start: int, end: int, among: list[Mention] | None = None) -> list[Mention]:
+        """The mentions (or those of `among`) that start in [start, end) of the sentence."""
+        return [m for m in (self.entities if among is None else among) if start <= self.pos(m) < end]
+
+    def pairs(self, first: list[Mention], second: list[Mention]):
+        """(m, o) for m of `first` and every other mention o of `second`."""
+        return ((m, o) for m in first for o in second if o is not m)
+
     def clause(self, pos: int) -> tuple[int, int]:
         """(start, end) of the clause holding sentence position `pos`."""
         return self.clauses[clause_index(self.clauses, pos)]
