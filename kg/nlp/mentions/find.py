@@ -34,10 +34,15 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
 
 
-RULE_RANK = {"title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8, "suffix": 6,
-              "suffix-char": 6, "pos-nt": 5, "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "quote-governed": 5, "title-other": 5,
-              "gazetteer": 4, "gazetteer-body": 6, "amount-object": 6, "suffix-shared-head": 7, "trigger-subject": 2, "list-member": 3, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2,
-              "trigger-引入": 2, "trigger-携手": 2, "quote-inner": 1}
+# how far each span rule is trusted when two rules find the same extent (higher wins its name and
+# its types come first); every span rule's name is here (tests/nlp/test_span_cases.py checks it)
+RULE_RANK = {
+    "title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8,
+    "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "suffix-shared-head": 7,
+    "suffix": 6, "suffix-char": 6, "gazetteer-body": 6, "amount-object": 6,
+    "quote-governed": 5, "title-other": 5, "gazetteer": 4, "list-member": 3,
+    "trigger-subject": 2, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2, "trigger-引入": 2, "trigger-携手": 2,
+}
 
 
 def resolve_overlaps(s: str, spans: list[Span]) -> list[Span]:

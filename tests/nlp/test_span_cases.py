@@ -1,0 +1,74 @@
+"""Case tests of the span rules (kg.nlp.mentions): for each rule an invented sentence, in
+Simplified and in its Traditional conversion, and the exact mentions that rule must give
+(written as in the source, keyed in Simplified, typed). The rules that only build on other
+spans are tested on their own functions. Every rule of RULE_RANK needs a case here."""
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Source
+from kg.nlp.mentions.derived import amount_object_spans, shared_head_spans
+from kg.nlp.mentions.find import RULE_RANK
+from kg.nlp.mentions.spans import Span
+from kg.nlp.script import to_traditional
+from kg.pipeline.run import extract_source
+
+CASES = {
+    "gazetteer-composite": ("上海黄浦区代表团来到崂山区考察。", {("上海黄浦区", ("District",))}),
+    "gazetteer": ("上海黄浦区代表团来到崂山区考察。", {("崂山区", ("District",))}),
+    "gazetteer-body": ("国务院和工信部支持省委部署。", {("国务院", ("GovernmentBody",)), ("工信部", ("GovernmentBody",)),
+                                                 ("省委", ("GovernmentBody",))}),
+    "title-policy": ("市南区出台《关于支持海洋经济发展的若干措施》。", {("关于支持海洋经济发展的若干措施", ("Policy",))}),
+    "title-other": ("市南区发布《海洋经济发展报告》。", {("海洋经济发展报告", ("Project", "Initiative"))}),
+    "quote-head": ("推进“标准地”改革。", {("标准地改革", ("Initiative",))}),
+    "quote-list": ("建成“青岛海洋数字产业园、青岛科技产业园”。", {("青岛海洋数字产业园", ("Park",)), ("青岛科技产业园", ("Park",))}),
+    "quote-suffix": ("建设“青岛海洋数字产业园”。", {("青岛海洋数字产业园", ("Park",))}),
+    "quote-campaign-year": ("开展“项目落地年”活动。", {("项目落地年", ("Initiative",))}),
+    "quote-numeric": ("全面推行“一店一策”。", {("一店一策", ("Initiative",))}),
+    "quote-governed": ("实施“蓝色引擎”，推进转型。", {("蓝色引擎", ("Initiative",))}),
+    "suffix": ("青岛海洋数字产业园由青岛国信集团运营。", {("青岛海洋数字产业园", ("Park",)), ("青岛国信集团", ("Company",))}),
+    "suffix-char": ("市南区商务局牵头推进。", {("市南区商务局", ("GovernmentBody",))}),
+    "list-member": ("海尔、海信、歌尔等16家企业参加。", {("海尔", ("Organization",)), ("海信", ("Organization",)),
+                                                ("歌尔", ("Organization",))}),
+    "trigger-引进": ("引进华为、小米等。", {("华为", ("Organization",))}),
+    "trigger-引入": ("引入菜鸟网络合作。", {("菜鸟网络", ("Organization",))}),
+    "trigger-与": ("与华为技术合作。", {("华为技术", ("Organization",))}),
+    "trigger-携手": ("携手阿里巴巴共建平台。", {("阿里巴巴", ("Organization",))}),
+    "trigger-联合": ("联合歌尔开展研究。", {("歌尔", ("Organization",))}),
+    "trigger-subject": ("华为与市南区签约合作。", {("华为", ("Organization",))}),
+    "nested-org": ("青岛言鼎集团医疗产业园开工。", {("青岛言鼎集团", ("Company",))}),
+    "abbreviation": ("中国国际贸易促进委员会（以下简称“贸促会”）与市南区合作。",
+                     {("中国国际贸易促进委员会", ("GovernmentBody",))}),
+}
+
+
+def mentions_of(sentence: str, rule: str) -> set[tuple[str, tuple[str, ...]]]:
+    src = Source(path="case.txt", name="case.txt", text=f"市南：测试\n{sentence}\n", encoding="utf-8", digest="0" * 12)
+    (ex, _), = extract_source(src)
+    return {(m.key, m.types) for m in ex.mentions if m.rule == rule and m.sentence > 0}
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_span_case(rule, script):
+    sentence, expected = CASES[rule]
+    assert mentions_of(to_traditional(sentence) if script == "zh-Hant" else sentence, rule) == expected
+
+
+@pytest.mark.parametrize("s", ["总投资50亿元的蓝谷数字港项目开工", "建筑面积3万平方米的海洋科技园区投用"])
+def test_amount_object(s):
+    (sp,) = amount_object_spans(s)
+    assert (s[sp.start:sp.end], sp.rule) == (s[s.index("的") + 1:-2], "amount-object")
+
+
+def test_shared_head():
+    s = "北部、东部、南部园区提升工程启动"
+    head = Span(s.index("南部"), s.index("启动"), ("Initiative",), "suffix", 0.75)
+    (sp,) = shared_head_spans(s, [head])
+    assert (s[sp.start:sp.end], sp.types, sp.rule) == ("北部、东部、南部园区提升工程", ("Initiative",), "suffix-shared-head")
+
+
+def test_every_span_rule_has_a_case():
+    tested = set(CASES) | {"amount-object", "suffix-shared-head"}
+    assert set(RULE_RANK) <= tested
+    assert tested - {"abbreviation", "nested-org"} <= set(RULE_RANK)  # these two are never ranked
