@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,12 +137,15 @@ def score(g: Graph, gold: Gold, lenient: bool, show: int = 0) -> dict:
             if rel in SYMMETRIC:
                 edges.add((o, rel, s))
     hit_edges, rel_hits, rel_required, missed = set(), 0, 0, []
+    per_gold, per_hits = Counter(), Counter()
     for si, p, oi, optional in gold.relations:
         hits = {(s, p, o) for s in match[si] for o in match[oi] if (s, p, o) in edges}
         hit_edges |= hits | ({(o, p, s) for s, _, o in hits} if p in SYMMETRIC else set())
         if not optional:
             rel_required += 1
             rel_hits += bool(hits)
+            per_gold[p] += 1
+            per_hits[p] += bool(hits)
             if not hits:
                 missed.append((gold.entities[si].name, p, gold.entities[oi].name))
 
@@ -158,7 +162,10 @@ def score(g: Graph, gold: Gold, lenient: bool, show: int = 0) -> dict:
            "typed_entity": _prf(len(typed), len(required), len(typed_right), len(nodes)),
            "graph_relations": len(one_way(edges)), "gold_relations": rel_required,
            "relation": _prf(rel_hits, rel_required, len(one_way(hit_edges)), len(one_way(edges))),
-           "amounts": {"found": amounts_found, "gold": len(gold.amounts)}}
+           "amounts": {"found": amounts_found, "gold": len(gold.amounts)},
+           "per_relation": {p: _prf(per_hits[p], per_gold[p], sum(1 for e in one_way(hit_edges) if e[1] == p),
+                                    sum(1 for e in one_way(edges) if e[1] == p)) | {"gold": per_gold[p]}
+                            for p in RELATIONS}}
     if show:
         out["missed_entities"] = [gold.entities[i].name for i in required if not match[i]][:show]
         out["unmatched_graph_entities"] = [sorted(nodes[n]["names"])[:1] + sorted(nodes[n]["types"])
@@ -221,6 +228,8 @@ def format_scores(results: list[dict]) -> str:
         lines.append(f"[{r['mode']}] relations: gold {r['gold_relations']} graph {r['graph_relations']} | "
                      f"P {rl['p']:.3f} R {rl['r']:.3f} F1 {rl['f1']:.3f} | "
                      f"amounts {r['amounts']['found']}/{r['amounts']['gold']}")
+        for p, x in r["per_relation"].items():
+            lines.append(f"[{r['mode']}]   {p:<10} gold {x['gold']:>4} | P {x['p']:.3f} R {x['r']:.3f} F1 {x['f1']:.3f}")
         for k in ("missed_entities", "unmatched_graph_entities", "missed_relations"):
             if k in r:
                 lines.append(f"  {k}: {r[k]}")
