@@ -229,13 +229,17 @@ def test_remove_without_store(tmp_path):
     assert res.exit_code == 5 and res.output.count("\n") == 1
 
 
-def test_eval_prints_the_four_score_lines(built):
+def test_eval_prints_the_totals_and_each_relation(built):
     res = run(built, "eval", "--gold", str(ROOT / "tests" / "data" / "seed-gold"))
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
-    assert [line.split("]")[0] for line in lines] == ["[strict", "[strict", "[lenient", "[lenient"]
+    assert [line.split("]")[0] for line in lines] == ["[strict"] * 8 + ["[lenient"] * 8
     assert re.fullmatch(r"\[lenient\] entities: gold 445 graph \d+ \| P [01]\.\d{3} R [01]\.\d{3} F1 [01]\.\d{3} "
-                        r"\| typed F1 [01]\.\d{3}", lines[2])
+                        r"\| typed F1 [01]\.\d{3}", lines[8])
+    relations = [re.fullmatch(r"\[lenient\]   (\w+) +gold +(\d+) \| P [01]\.\d{3} R [01]\.\d{3} F1 [01]\.\d{3}", x)
+                 for x in lines[10:]]
+    assert [m.group(1) for m in relations] == ["locatedIn", "joinedPark", "ledBy", "partner", "partOf", "operatedBy"]
+    assert sum(int(m.group(2)) for m in relations) == int(re.search(r"relations: gold (\d+)", lines[9]).group(1))
 
 
 def test_eval_by_rule_prints_each_rules_precision(built):
