@@ -7,7 +7,7 @@ import re
 
 from kg.model import Article, Block, Sentence, Source
 from kg.nlp.script import to_simplified
-from kg.nlp.gazetteer import canonical_district, QINGDAO_LOCAL
+from kg.nlp.gazetteer import STREET_CHARS, canonical_district, QINGDAO_LOCAL
 
 # "青島日報2021年12月1日特1版" / "青岛日报 2021年12月1日 第3版"
 EDITION_RE = re.compile(
@@ -92,8 +92,27 @@ def _district_of(title_lines: list[str], first_text: str) -> str | None:
             counts[name] = counts.get(name, 0) + c
             sample = sample.replace(form, " ")
     local = {k: v for k, v in counts.items() if k in QINGDAO_LOCAL}
-    pool = local or {}
-    return max(sorted(pool), key=lambda k: pool[k]) if pool else None
+    if local:
+        return max(sorted(local), key=lambda k: local[k])
+    return _national_place(sample)
+
+
+def _national_place(sample: str) -> str | None:
+    """The county (else the prefecture-level city) of China an article's headline and opening
+    name most often: 余杭区 in 余杭区举行…, 长沙市 in a 新华社长沙…电 dateline."""
+    from kg.nlp.gazetteer import level_of
+    from kg.nlp.mentions.spans import DISTRICT_RE
+
+    counts: dict[str, list[int]] = {}
+    for m in DISTRICT_RE.finditer(sample):
+        name = canonical_district(m.group())
+        if name and level_of(name) in ("county", "prefecture") and sample[m.end():m.end() + 1] not in STREET_CHARS:
+            counts.setdefault(name, []).append(m.start())
+    for level in ("county", "prefecture"):
+        pool = {k: v for k, v in counts.items() if level_of(k) == level}
+        if pool:
+            return min(pool, key=lambda k: (-len(pool[k]), pool[k][0]))
+    return None
 
 
 def _forms():

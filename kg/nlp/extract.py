@@ -21,48 +21,81 @@ SKIP_KINDS = {"byline"}
 def extract_article(article: Article, source_text: str, simplified_text: str,
                     seg: Segmenter | None = None) -> Extraction:
     """Everything the rules find in one article. `simplified_text` is the whole source in
-    Simplified script, same length as `source_text`; `seg` (default: jieba) segments it."""
+    Simplified script, same length as `source_text`; `seg` (default: jieba) segments it.
+    Mentions first, sentence by sentence; then relations, with the article's context."""
     seg = seg or default_segmenter()
     result = Extraction(article=article)
-    ctx = Context()
-    if article.district:
-        ctx.district = Mention(text=article.district, key=article.district, start=article.start,
-                               end=article.start, types=("District",), sentence=-1, rule="article-district",
-                               confidence=0.6)
     aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
+    read = []
     for sent in article.sentences:
         if sent.kind in SKIP_KINDS:
             continue
         s = simplified_text[sent.start:sent.end]
         toks = seg.tokens(s)
-        mentions = []
-        spans = find_spans(s, toks, seg)
-        for sp in spans:
-            simp = s[sp.start:sp.end]
-            key = sp.canonical or normalise(simp)
-            if len(key) < 2:
-                continue
-            mentions.append(Mention(text=source_text[sent.start + sp.start:sent.start + sp.end], key=key,
-                                    start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types,
-                                    sentence=sent.index, rule=sp.rule, confidence=sp.confidence))
-        for mt in ABBREVIATION_RE.finditer(s):
-            full = next((m for m in mentions if m.end - sent.start == mt.start()), None)
-            if full is None:
-                continue
-            a, b = mt.start("short"), mt.end("short")
-            aliases[normalise(s[a:b])] = full.key
-            mentions = [m for m in mentions if not (sent.start + a <= m.start and m.end <= sent.start + b)]
-            mentions.append(Mention(text=source_text[sent.start + a:sent.start + b], key=full.key,
-                                    start=sent.start + a, end=sent.start + b, types=full.types, sentence=sent.index,
-                                    rule="abbreviation", confidence=full.confidence))
-        for m in mentions:
-            if m.key in aliases:
-                m.key = aliases[m.key]
-        if sent.paragraph != ctx.paragraph:
-            ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
+        mentions = _mentions(sent, s, toks, source_text, seg, aliases)
         result.mentions.extend(mentions)
+        read.append((sent, s, toks, mentions))
+    ctx = Context(district=_district(article), topic_park=topic_park(read))
+    for sent, s, toks, mentions in read:
+        if sent.paragraph != ctx.paragraph:  # (the focus park outlives the paragraph: 该园区… two on)
+            ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
         if sent.kind in ("paragraph", "caption", "heading", "headline"):
-            result.relations.extend(sentence_relations(SentenceView(s, mentions, sent.start, sent.index, ctx, toks)))
+            view = SentenceView(s, mentions, sent.start, sent.index, ctx, toks, sent.kind)
+            result.relations.extend(sentence_relations(view))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index, ctx))
             result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
     return result
+
+
+def _district(article: Article) -> Mention | None:
+    """A mention standing for the district the article is about (the implied subject)."""
+    if not article.district:
+        return None
+    return Mention(text=article.district, key=article.district, start=article.start, end=article.start,
+                   types=("District",), sentence=-1, rule="article-district", confidence=0.6)
+
+
+def _mentions(sent, s: str, toks, source_text: str, seg: Segmenter, aliases: dict[str, str]) -> list[Mention]:
+    """The mentions of one sentence, with (以下简称X) abbreviations recorded in `aliases` and
+    applied."""
+    mentions = []
+    for sp in find_spans(s, toks, seg):
+        key = sp.canonical or normalise(s[sp.start:sp.end])
+        if len(key) < 2:
+            continue
+        mentions.append(Mention(text=source_text[sent.start + sp.start:sent.start + sp.end], key=key,
+                                start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types,
+                                sentence=sent.index, rule=sp.rule, confidence=sp.confidence))
+    for mt in ABBREVIATION_RE.finditer(s):
+        full = next((m for m in mentions if m.end - sent.start == mt.start()), None)
+        if full is None:
+            continue
+        a, b = mt.start("short"), mt.end("short")
+        aliases[normalise(s[a:b])] = full.key
+        mentions = [m for m in mentions if not (sent.start + a <= m.start and m.end <= sent.start + b)]
+        mentions.append(Mention(text=source_text[sent.start + a:sent.start + b], key=full.key,
+                                start=sent.start + a, end=sent.start + b, types=full.types, sentence=sent.index,
+                                rule="abbreviation", confidence=full.confidence))
+    for m in mentions:
+        if m.key in aliases:
+            m.key = aliases[m.key]
+    return mentions
+
+
+def topic_park(read) -> Mention | None:
+    """The park an article is about: one its headline names, or its opening names and then
+    names again (the most often, the first on a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    opening, headline = set(), set()
+    for k, (sent, _, _, mentions) in enumerate(read):
+        for m in mentions:
+            if "Park" in m.types:
+                counts[m.key] = counts.get(m.key, 0) + 1
+                first.setdefault(m.key, m)
+                if sent.kind in ("headline", "heading") or k <= 2:
+                    opening.add(m.key)
+                if sent.kind == "headline" or k == 0:
+                    headline.add(m.key)
+    pool = [k for k in opening if counts[k] >= 2 or k in headline]
+    return first[min(pool, key=lambda k: (-counts[k], first[k].start))] if pool else None

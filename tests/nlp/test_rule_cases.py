@@ -31,12 +31,19 @@ CASES = {
     "partOf-core": ("以青岛海洋数字产业园为核心区的青岛蓝色经济示范区加快建设。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
     "partOf-xiashe": ("青岛国信集团下设的青岛海洋数字研究中心揭牌。", {("青岛海洋数字研究中心", "partOf", "青岛国信集团")}),
     "partOf-naru": ("将青岛海洋数字产业园纳入青岛蓝色经济示范区。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
+    "joinedPark-name-prefix": ("威海高新区海洋数字港项目开工。", {("威海高新区海洋数字港项目", "joinedPark", "威海高新区")}),
+    "joinedPark-located": ("华为青岛研发中心位于青岛海洋数字产业园。", {("华为青岛研发中心", "joinedPark", PARK)}),
+}
+# rules that read the article around the sentence: the whole invented article
+ARTICLES = {
+    "joinedPark-topic": ("青岛海洋数字产业园招商提速\n今年以来，青岛海洋数字产业园持续发力。\n今年引进华为公司、海尔集团等12家企业。",
+                         {(FIRM, "joinedPark", PARK), ("海尔集团", "joinedPark", PARK)}),
 }
 
 
-def facts_of(sentence: str, rule: str) -> set[tuple[str, str, str]]:
-    """The facts `rule` gives on a one-sentence article about 市南."""
-    text = f"市南：测试\n{sentence}\n"
+def facts_of(sentence: str, rule: str, text: str | None = None) -> set[tuple[str, str, str]]:
+    """The facts `rule` gives on a one-sentence article about 市南 (or on the article `text`)."""
+    text = text or f"市南：测试\n{sentence}\n"
     src = Source(path="case.txt", name="case.txt", text=text, encoding="utf-8", digest="0" * 12)
     (ex, _), = extract_source(src)
     return {(r.subject.key, r.predicate, r.object.key) for r in ex.relations if rule_family(r.rule) == rule}
@@ -50,6 +57,13 @@ def test_rule_case(rule, script):
         sentence = to_traditional(sentence)
         assert sentence != CASES[rule][0] or rule in ("partner",)
     assert facts_of(sentence, rule) == expected
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("rule", sorted(ARTICLES))
+def test_rule_article_case(rule, script):
+    text, expected = ARTICLES[rule]
+    assert facts_of("", rule, to_traditional(text) if script == "zh-Hant" else text) == expected
 
 
 # ---- rules tested on given mentions -----------------------------------------------------------
@@ -105,7 +119,7 @@ GIVEN = {"ledBy-name-prefix", "ledBy-partner", "partOf-enumerated", "partOf-quot
 
 
 def test_every_registered_rule_has_a_case():
-    assert set(all_rules()) == set(CASES) | GIVEN
+    assert set(all_rules()) == set(CASES) | set(ARTICLES) | GIVEN
 
 
 # regression test (bug fixed): a district at the start of a quoted name (《即墨改革》…平台) was

@@ -22,7 +22,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     """All entity spans of a Simplified sentence, overlaps resolved; `seg` (default: jieba)
     gives the word counts the rules test."""
     seg = seg or default_segmenter()
-    spans = district_spans(s)
+    spans = district_spans(s, tokens)
     spans += body_spans(s)
     spans += bracket_spans(s, tokens, seg)
     spans += suffix_spans(s, tokens, seg)

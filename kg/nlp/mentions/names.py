@@ -5,22 +5,33 @@ from __future__ import annotations
 import re
 
 from kg.nlp import lexicon as L
-from kg.nlp.gazetteer import DISTRICT_FORMS, NATIONAL_BODIES, STREET_CHARS, canonical_district
-from kg.nlp.mentions.spans import COMPOSITE_DISTRICT_RE, DISTRICT_RE, Span
+from kg.model import Token
+from kg.nlp.gazetteer import DISTRICT_FORMS, DIVISIONS, HAND_FORMS, NATIONAL_BODIES, STREET_CHARS, canonical_district
+from kg.nlp.mentions.spans import CITY_COUNTY_RE, COMPOSITE_DISTRICT_RE, DISTRICT_RE, Span, tok_index
 
 
-def district_spans(s: str) -> list[Span]:
+def district_spans(s: str, tokens: list[Token]) -> list[Span]:
+    """Administrative units. A form from the national table must stand on token boundaries
+    (康乐 inside 健康乐园 is no county); the hand-made tables' forms are taken anywhere."""
+    starts, ends = tok_index(tokens)
     out = []
     for m in COMPOSITE_DISTRICT_RE.finditer(s):
         if m.group(2)[:-1] in ("主城", "老城", "城", "市", "新城", "中心城", "市辖", "城市") or \
                 any(m.group(2).endswith(x) for x, t in L.SUFFIX_TYPES.items() if "Park" in t):
             continue  # 青岛高新区 is a zone, not a county
         out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group()))
+    for m in CITY_COUNTY_RE.finditer(s):
+        city, county = canonical_district(m.group(1)), DIVISIONS.get(m.group(2))
+        if county is not None and city in (county.parent, DIVISIONS.get(county.parent, county).parent) \
+                and m.start() in starts and not any(sp.start <= m.start() < sp.end for sp in out):
+            out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group(2)))
     for m in DISTRICT_RE.finditer(s):
         form = m.group()
         nxt = s[m.end():m.end() + 1]
         if nxt and nxt in STREET_CHARS and DISTRICT_FORMS[form] != form:
             continue  # 黄岛路, 青岛湾: a street or place named after the district
+        if form not in HAND_FORMS and not (m.start() in starts and m.end() in ends):
+            continue
         out.append(Span(m.start(), m.end(), ("District",), "gazetteer", 0.95, canonical=canonical_district(form)))
     return out
 

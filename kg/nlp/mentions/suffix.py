@@ -71,6 +71,8 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
     """The rest of a step of _walk_left, decided by the token's part of speech."""
     t, w = tokens[i], tokens[i].word
     prev = tokens[i - 1] if i > 0 else None
+    if w == "中" and (prev is None or prev.word in PUNCT) and tokens[i + 1].pos in NOMINAL_POS:
+        return i - 1  # 中电光谷…, 中建…: a clause-initial 中 before a noun is China's, not "in"
     if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
         return i - 1  # 青年, 少年: jieba tags some nouns as time words
     if unknown_word(t, seg) and len(w) >= 2:

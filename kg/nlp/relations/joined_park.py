@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 
 from kg.model import Mention, RelationMention
+from kg.nlp.mentions.spans import PLACE_START_RE
 from kg.nlp.relations.registry import relation_rule
 from kg.nlp.relations.view import MEMBER, SentenceView
 
 SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入)")
 PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产业园内|该产业园)")
-DRAWS_RE = re.compile(r"(先后|已|已经|累计|共)?(集聚|聚集|吸引|引进|引入|招引)(了)?")
+TOPIC_VERBS_RE = re.compile(r"(引进|引入|招引|落户|落地|入驻|进驻|签约|集中签约|开工|集中开工|投产|开业)")
+LOCATED_RE = re.compile(r"(位于|坐落于|落户于|地处|选址于?|建于)")
+ZONE_END_RE = re.compile(r"(经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|自贸片区|新片区|"
+                         r"综合保税区|保税区|合作区|示范区|产业园区|产业园|工业园区|工业园|科技园|园区)")
+DRAWS_RE = re.compile(r"(先后|已|已经|累计|共|已先后)?(集聚|聚集|汇聚|汇集|吸引|引进|引入|招引|培育出|孵化出|拥有)(了)?")
 
 
 def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int]]:
@@ -19,9 +24,10 @@ def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int]]:
     parks = [m for m in v.entities if "Park" in v.types(m)]
     where = {id(pk): v.pos(pk) for pk in parks}
     coref = PARK_COREF_RE.search(v.text)
-    if not parks and coref and v.ctx.last_park is not None:
-        parks = [v.ctx.last_park]
-        where[id(v.ctx.last_park)] = coref.start()
+    referent = v.ctx.focus_park or v.ctx.topic_park or v.ctx.last_park
+    if not parks and coref and referent is not None:
+        parks = [referent]
+        where[id(referent)] = coref.start()
     return parks, where
 
 
@@ -35,7 +41,7 @@ def settles(v: SentenceView) -> list[RelationMention]:
                and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
     for mt in SETTLE_RE.finditer(v.text):
         t0, t1 = mt.start(), mt.end()
-        ca, _ = v.clause(t0)
+        ca, cb = v.clause(t0)
         direct = [pk for pk in parks if 0 <= where[id(pk)] - t1 <= 3]
         zai = [pk for pk in parks if 0 <= t0 - (where[id(pk)] + (pk.end - pk.start)) <= 1
                and v.text[max(0, where[id(pk)] - 1):where[id(pk)]] == "在"]
@@ -54,17 +60,19 @@ def settles(v: SentenceView) -> list[RelationMention]:
             park = earlier[-1]
             for m in members:
                 p = v.pos(m)
-                if (ca <= p < t0 or t1 <= p <= t1 + 3) and p > where[id(park)]:
+                if (ca <= p < t0 or t1 <= p <= cb) and p > where[id(park)]:
                     v.add(out, m, "joinedPark-settle-back", park)
     return out
 
 
 @relation_rule(70, ("joinedPark-draws", "joinedPark", 0.6))
 def park_draws(v: SentenceView) -> list[RelationMention]:
-    """A park as the subject that draws firms in: P集聚了/吸引/引进X、Y等."""
+    """A park as the subject that draws firms in: P集聚了/吸引/引进X、Y等 (园区引进…: the park
+    referred back to)."""
     out: list[RelationMention] = []
-    for pk in (m for m in v.entities if "Park" in v.types(m)):
-        p0 = v.end(pk)
+    parks, where = _parks(v)
+    for pk in parks:
+        p0 = where[id(pk)] + (pk.end - pk.start if pk in v.entities else len(PARK_COREF_RE.search(v.text).group()))
         mt = DRAWS_RE.match(v.text[p0:])
         if not mt:
             continue
@@ -72,4 +80,65 @@ def park_draws(v: SentenceView) -> list[RelationMention]:
         for m in v.entities:
             if p0 + mt.end() <= v.pos(m) <= cb and v.types(m) & MEMBER and "Park" not in v.types(m):
                 v.add(out, m, "joinedPark-draws", pk)
+    return out
+
+
+@relation_rule(75, ("joinedPark-topic", "joinedPark", 0.5))
+def topic_park(v: SentenceView) -> list[RelationMention]:
+    """A sentence with no park, in an article about one: 引进X、Y等 / X等项目落户 / 集中签约X —
+    the members join the article's topic park (the park its headline or a sentence opened with)."""
+    out: list[RelationMention] = []
+    park = v.ctx.topic_park
+    if park is None or any("Park" in v.types(m) for m in v.entities) or PARK_COREF_RE.search(v.text):
+        return out
+    for mt in TOPIC_VERBS_RE.finditer(v.text):
+        ca, cb = v.clause(mt.start())
+        if any(v.types(m) & {"District", "Organization"} and "Park" not in v.types(m)
+               for m in v.within(ca, mt.start(), v.mentions) if v.pos(m) == ca and m.key != park.key
+               and not (v.types(m) & {"Project"})):
+            continue  # another body is the subject: it, not the park, brings them in
+        for m in v.within(ca, cb + 1):
+            if v.types(m) & MEMBER and "Park" not in v.types(m) and park.key not in m.key \
+                    and "GovernmentBody" not in m.types:
+                v.add(out, m, "joinedPark-topic", park)
+    return out
+
+
+def _zone_prefix(key: str) -> int:
+    """Length of a development zone's name at the start of a longer name (威海高新区|某项目), or 0."""
+    mt = ZONE_END_RE.search(key[:20])
+    if not mt or len(key) - mt.end() < 4 or not PLACE_START_RE.match(key):
+        return 0
+    return mt.end()
+
+
+@relation_rule(76, ("joinedPark-name-prefix", "joinedPark", 0.6))
+def zone_in_name(v: SentenceView) -> list[RelationMention]:
+    """A project or firm named after the zone it is in: 威海高新区台湾永塑打印机配套项目 joins 威海高新区."""
+    out: list[RelationMention] = []
+    for m in v.entities:
+        if not v.types(m) & MEMBER or "Park" in v.types(m):
+            continue
+        n = _zone_prefix(m.key)
+        if n:
+            zone = next((p for p in v.entities if p.key == m.key[:n]), None) or Mention(
+                text=m.text[:n], key=m.key[:n], start=m.start, end=m.start + n, types=("Park",), sentence=v.index,
+                rule="zone-prefix", confidence=0.7)
+            v.add(out, m, "joinedPark-name-prefix", zone)
+    return out
+
+
+@relation_rule(77, ("joinedPark-located", "joinedPark", 0.6))
+def located_in_park(v: SentenceView) -> list[RelationMention]:
+    """X位于/坐落于/落户于P, P a park: X is in P (该项目位于P: the project named last)."""
+    out: list[RelationMention] = []
+    for mt in LOCATED_RE.finditer(v.text):
+        park = next((m for m in v.within(mt.end(), mt.end() + 2) if "Park" in v.types(m)), None)
+        if park is None:
+            continue
+        ca, _ = v.clause(mt.start())
+        before = [m for m in v.within(ca, mt.start()) if v.types(m) & (MEMBER | {"Park"}) and m is not park]
+        subject = before[-1] if before else (v.ctx.last_project if v.text[ca:mt.start()].endswith(("该项目", "项目"))
+                                             else None)
+        v.add(out, subject, "joinedPark-located", park)
     return out

@@ -11,8 +11,15 @@ from kg.nlp.script import normalise
 from kg.nlp.relations.view import HOSTED, SentenceView
 
 BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
-LOCAL_PREFIXES = sorted((f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2),
-                        key=len, reverse=True)
+LOCAL_PREFIXES = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2)
+_LONGEST = max(map(len, LOCAL_PREFIXES))
+
+
+def _prefixes(key: str, room: int):
+    """The local district forms `key` starts with, longest first, leaving `room` characters."""
+    for n in range(min(_LONGEST, len(key) - room), 1, -1):
+        if key[:n] in LOCAL_PREFIXES:
+            yield key[:n]
 FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
 LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
            "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
@@ -20,8 +27,7 @@ LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚",
 
 def _prefix_at(key: str) -> str | None:
     """The local district form a name starts with (not a street named after it: 黄岛路…)."""
-    return next((f for f in LOCAL_PREFIXES if key.startswith(f) and len(key) - len(f) >= 2
-                 and key[len(f)] not in STREET_CHARS), None)
+    return next((f for f in _prefixes(key, 2) if key[len(f)] not in STREET_CHARS), None)
 
 
 def _text_span(text: str, key_start: int, key_end: int) -> tuple[int, int]:
@@ -61,8 +67,8 @@ def _elsewhere(key: str, district: str) -> bool:
     """A name that places the thing outside the article's district (国家…, 上海…, 另一区…)."""
     if FOREIGN_START.match(key) and "青岛" not in key:
         return True
-    return any(key.startswith(f) and key[len(f):len(f) + 1] not in STREET_CHARS
-               for f in LOCAL_PREFIXES if canonical_district(f) != district)
+    return any(key[len(f):len(f) + 1] not in STREET_CHARS
+               for f in _prefixes(key, 0) if canonical_district(f) != district)
 
 
 @relation_rule(30, ("locatedIn-article-context", "locatedIn", 0.45))

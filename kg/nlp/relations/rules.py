@@ -18,10 +18,13 @@ def sentence_relations(v: SentenceView) -> list[RelationMention]:
 
 
 def remember(v: SentenceView) -> None:
-    """The last park, project and firm named, for 该园区/该项目 in the sentences that follow."""
+    """The last park, project and firm named, for 该园区/该项目 in the sentences that follow, and
+    the park a sentence opens with (focus)."""
     for m in v.entities:
         if "Park" in v.types(m):
             v.ctx.last_park = m
+            if v.pos(m) == 0:
+                v.ctx.focus_park = v.ctx.focus_park if v.ctx.focus_park and m.key in v.ctx.focus_park.key else m
         elif "Project" in v.types(m):
             v.ctx.last_project = m
         if "Company" in m.types:

@@ -26,6 +26,8 @@ class Context:
 
     district: Mention | None = None  # a mention standing for the article's district
     last_park: Mention | None = None
+    focus_park: Mention | None = None  # the last park a sentence opened with: what 该园区 refers to
+    topic_park: Mention | None = None  # the park the article is about (named in its headline or opening)
     last_project: Mention | None = None
     last_company: Mention | None = None
     paragraph: int = -1
@@ -59,6 +61,7 @@ class SentenceView:
     index: int
     ctx: Context = field(default_factory=Context)
     tokens: list[Token] = field(default_factory=list)
+    kind: str = "paragraph"  # headline | heading | caption | paragraph
 
     def __post_init__(self) -> None:
         self.clauses = clauses_of(self.text)
