@@ -33,6 +33,8 @@ CASES = {
     "partOf-naru": ("将青岛海洋数字产业园纳入青岛蓝色经济示范区。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
     "joinedPark-name-prefix": ("威海高新区海洋数字港项目开工。", {("威海高新区海洋数字港项目", "joinedPark", "威海高新区")}),
     "joinedPark-located": ("华为青岛研发中心位于青岛海洋数字产业园。", {("华为青岛研发中心", "joinedPark", PARK)}),
+    "ledBy-investor": ("山东领军科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
+                       {(PARK, "ledBy", "山东领军科技集团有限公司"), (PARK, "ledBy", "青岛国信集团")}),
 }
 # rules that read the article around the sentence: the whole invented article
 ARTICLES = {
@@ -131,3 +133,16 @@ def test_district_prefix_is_cut_from_the_written_name():
     out = sentence_relations(SentenceView(s, [m], 0, 0, Context()))
     (fact,) = [r for r in out if r.rule == "locatedIn-name-prefix"]
     assert (fact.object.text, fact.object.key, s[fact.object.start:fact.object.end]) == ("即墨", "即墨区", "即墨")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("青岛海洋数字产业园占地2266亩。", ("areaM2", "1510674.22")),  # 亩 = 666.67 m² (GUIDELINES)
+    ("青岛海洋数字产业园规划面积5.71平方公里。", ("areaM2", "5710000")),
+    ("青岛海洋数字产业园占地30公顷。", ("areaM2", "300000")),
+    ("投资52亿的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "5200000000")),
+])
+def test_amount_units(sentence, expected):
+    for text in (sentence, to_traditional(sentence)):
+        src = Source(path="case.txt", name="case.txt", text=f"市南：测试\n{text}\n", encoding="utf-8", digest="0" * 12)
+        (ex, _), = extract_source(src)
+        assert [(a.subject.key, a.predicate, f"{a.value.normalize():f}") for a in ex.amounts] == [(PARK, *expected)]

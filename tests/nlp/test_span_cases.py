@@ -55,7 +55,9 @@ def test_span_case(rule, script):
     assert mentions_of(to_traditional(sentence) if script == "zh-Hant" else sentence, rule) == expected
 
 
-@pytest.mark.parametrize("s", ["总投资50亿元的蓝谷数字港项目开工", "建筑面积3万平方米的海洋科技园区投用"])
+# regression: 投资52亿的 (no 元) names the project after it too; 21.8万平方米的 kept working
+@pytest.mark.parametrize("s", ["总投资50亿元的蓝谷数字港项目开工", "建筑面积3万平方米的海洋科技园区投用",
+                               "投资52亿的甲醇制烯烃项目开工", "总建筑面积21.8万平方米的启动区地下空间项目开工"])
 def test_amount_object(s):
     (sp,) = amount_object_spans(s)
     assert (s[sp.start:sp.end], sp.rule) == (s[s.index("的") + 1:-2], "amount-object")

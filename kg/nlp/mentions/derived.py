@@ -23,15 +23,15 @@ def nested_org_spans(spans: list[Span], s: str) -> list[Span]:
 
 
 AMOUNT_OBJECT_RE = re.compile(
-    r"(总投资|投资|建筑面积|总建筑面积|占地面积|占地)[约达近超逾为]?[\d.]+[亿万千]?(元|平方米|平方公里|亩)的"
-    r"(?P<np>[^，,。；、的\d]{2,18}?(项目|工程|中心|园区|产业园|基地|大厦|综合体|集聚区))")
+    r"(总投资|投资|建筑面积|总建筑面积|占地面积|占地)[约达近超逾为]?[\d.]+(?:[亿万千](?:元|美元|平方米|平方公里|亩|公顷)?|元|平方米|平方公里|亩|公顷)的"
+    r"(?P<np>[^，,。；、的\d]{2,18}?(?P<head>项目|工程|中心|园区|产业园|基地|大厦|综合体|集聚区|小镇))")
 
 
 def amount_object_spans(s: str) -> list[Span]:
     """'总投资X亿元的Y项目': the thing after an amount and 的 is a named project or park."""
     out = []
     for m in AMOUNT_OBJECT_RE.finditer(s):
-        np, suffix = m.group("np"), m.group(4)
+        np, suffix = m.group("np"), m.group("head")
         if re.match(r"^(\d|[一二三四五六七八九十百千两几多]+[个家项座批])", np):
             continue
         out.append(Span(m.start("np"), m.end("np"), suffix_types(np, suffix), "amount-object", 0.65))

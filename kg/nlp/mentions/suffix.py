@@ -42,8 +42,8 @@ def _step_left(s: str, tokens: list[Token], i: int, first: int, seg: Segmenter) 
         if j < 0 or tokens[j].word != open_ch or i - j > 12:
             return None
         return j - 1
-    if w in PUNCT or w in OPEN_CLOSE:
-        return None
+    if w in PUNCT or w in OPEN_CLOSE or w in ("会同", "携手") or (len(w) >= 2 and w.endswith("至")):
+        return None  # 会同莱阳经济开发区, 东延至…: a partner conjunction or a "to" ends the walk
     if len(w) > 2 and w.endswith(GOVERNING_ENDINGS) and w not in L.NAME_VERBS:
         return None  # 全面落实: a word ending in a governing verb
     nxt_in = tokens[i + 1] if i + 1 < first + 1 else None
@@ -165,6 +165,9 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmen
     return False
 
 
+PLANNED_RE = re.compile(r"(面积|用地|建设|总投资|占地|范围|区域|布局|人口|建筑)")
+
+
 def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """Noun phrases ending in a type-bearing suffix, with the left boundary from tokens."""
     starts, ends = tok_index(tokens)
@@ -195,6 +198,8 @@ def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
                                          start=tokens[first].start, end=m.start())]
         if start >= m.start() and tokens[first].start == m.start():
             continue  # bare suffix
+        if suffix == "规划" and PLANNED_RE.match(s, end):
+            continue  # 园区规划面积…, 规划建设…: 规划 modifies what follows, it heads no name
         if is_generic(s[start:stop], modifier, suffix, seg):
             continue
         types = suffix_types(s[start:stop], suffix)

@@ -9,8 +9,14 @@ from kg.model import AmountMention, Mention
 from kg.nlp.relations.view import Context, clause_index, clauses_of, core
 
 AMOUNT_RE = re.compile(
-    r"(?P<kind>总投资|投资总额|计划投资|总投资额|注册资本|注册资金|占地面积|占地|建筑面积|总建筑面积|面积|投资)"
-    r"(?:约|达|近|超过|超|逾|为|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|亩|平方公里)")
+    r"(?P<kind>总投资额|总投资|投资总额|计划投资|投资额|注册资本|注册资金|总占地面积|占地面积|占地|总建筑面积|建筑面积|"
+    r"规划用地面积|规划用地|用地面积|用地|建设面积|规划面积|面积|投资)"
+    r"(?:约为|约|达到|达|近|超过|超|逾|为|共|高达)?(?P<num>\d+(?:\.\d+)?)(?P<unit>亿|万|千)?"
+    r"(?P<cur>元|美元|平方米|平米|亩|公顷|平方公里)?")
+# square metres per unit of area (GUIDELINES: 亩 = 666.67 m², 公顷 = 10,000 m², 平方公里 = 1,000,000 m²)
+AREA_UNITS = {"平方米": Decimal(1), "平米": Decimal(1), "亩": Decimal("666.67"), "公顷": Decimal(10000),
+              "平方公里": Decimal(1000000)}
+AREA_KINDS = ("占地", "用地", "规划用地")
 AREA_RE = re.compile(r"(?:在|约|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万)?(?P<cur>平方米|平方公里)(?:内|的|范围内)")
 UNITS = {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000), None: Decimal(1)}
 
@@ -20,11 +26,15 @@ def _amounts_in(s: str):
     taken = []
     for mt in AMOUNT_RE.finditer(s):
         kind, cur = mt.group("kind"), mt.group("cur")
-        if cur in ("美元", "亩") or cur == "平方公里" and "面积" not in kind:
-            continue
-        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if cur == "平方公里" else 1)
-        prop = ("registeredCapitalCNY" if kind.startswith("注册") else
-                "areaM2" if "面积" in kind or kind == "占地" else "totalInvestmentCNY")
+        area = "面积" in kind or kind in AREA_KINDS
+        if cur is None:  # 投资52亿的…: yuan understood; an area needs its unit
+            if area or mt.group("unit") not in ("亿", "万"):
+                continue
+            cur = "元"
+        if cur == "美元" or (cur in AREA_UNITS) != area:
+            continue  # dollars; an area unit after 投资, or money after 面积
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * AREA_UNITS.get(cur, Decimal(1))
+        prop = "registeredCapitalCNY" if kind.startswith("注册") else "areaM2" if area else "totalInvestmentCNY"
         taken.append((mt.start(), mt.end()))
         yield mt, prop, value, kind
     for mt in AREA_RE.finditer(s):
@@ -61,8 +71,12 @@ def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_inde
             ci = clause_index(clauses, mt.start())
             nxt = clauses[min(ci + 1, len(clauses) - 1)][1]
             follow = next((m for m in cand if mt.end() <= pos[id(m)] <= min(nxt, mt.end() + 20)), None)
+        if follow is None:  # the sentence's subject: 某园区位于…，总投资约30亿元
+            follow = next((m for m in cand if pos[id(m)] == 0), None)
         if follow is None and ctx is not None:
-            follow = ctx.last_company if prop == "registeredCapitalCNY" else (ctx.last_park or ctx.last_project)
+            named_project = s[max(0, mt.start() - 3):mt.start()].endswith("项目")  # 项目总投资…: the project
+            follow = ctx.last_company if prop == "registeredCapitalCNY" else (
+                ctx.last_project or ctx.last_park if named_project else ctx.last_park or ctx.last_project)
         if follow is not None:
             out.append(AmountMention(subject=follow, predicate=prop, value=value, sentence=sent_index,
                                      text=mt.group(), rule=f"amount-{kind}"))

@@ -4,6 +4,8 @@ initiatives, a firm at the start of the name. The governing verb also places wha
 builds in that district (locatedIn-article)."""
 from __future__ import annotations
 
+import re
+
 from kg.model import Mention, RelationMention
 from kg.nlp import lexicon as L
 from kg.nlp.relations.registry import relation_rule
@@ -70,4 +72,44 @@ def firm_in_name(v: SentenceView) -> list[RelationMention]:
     for m, o in v.pairs(v.entities, v.mentions):
         if o.start == m.start and o.end < m.end and "Organization" in v.types(o) and v.types(m) & LEADABLE:
             v.add(out, m, "ledBy-name-prefix", o)
+    return out
+
+
+INVESTS_RE = re.compile(r"^(?:[、和与及]|联合|共同|独资|全资|合资|出资)*(?:投资建设|投资兴建|投资打造|开发建设|建设运营|投资|投建|"
+                        r"签约|打造|开发|兴建)(?:约?\d+(?:\.\d+)?[亿万]?元)?的")
+BUILT_BY_RE = re.compile(r"由(?P<who>[^，,。；;]{2,40}?)(?:联合|共同)?(?:投资建设|投资兴建|开发建设|投资|建设|打造|投建)")
+
+
+def _investors(v: SentenceView, end: int) -> list[Mention]:
+    """The organisations of a list that ends at sentence position `end` (A、B联合投资…)."""
+    found: list[Mention] = []
+    for m in sorted(v.mentions, key=lambda x: -v.pos(x)):
+        gap = v.text[v.end(m):end if not found else v.pos(found[-1])]
+        if v.end(m) <= end and "Organization" in v.types(m) and "District" not in v.types(m) \
+                and not gap.strip("、和与及 "):
+            found.append(m)
+        elif v.end(m) <= end:
+            break
+    return found
+
+
+@relation_rule(55, ("ledBy-investor", "ledBy", 0.6))
+def investor(v: SentenceView) -> list[RelationMention]:
+    """X投资建设的Y / X签约的Y项目 / A、B联合投资30亿元的Y / Y由X投资建设: the investor leads it."""
+    out: list[RelationMention] = []
+    for m in v.mentions:
+        mt = INVESTS_RE.match(v.text[v.end(m):])
+        if not mt or "Organization" not in v.types(m):
+            continue
+        start = v.end(m) + mt.end()
+        target = next((y for y in v.within(start, start + 3) if v.types(y) & LEADABLE), None)
+        for x in _investors(v, v.end(m)):
+            v.add(out, target, "ledBy-investor", x)
+    for mt in BUILT_BY_RE.finditer(v.text):
+        who = [x for x in v.within(mt.start("who"), mt.end("who"), v.mentions)
+               if "Organization" in v.types(x) and "District" not in v.types(x)]
+        before = [y for y in v.within(0, mt.start()) if v.types(y) & LEADABLE]
+        target = before[-1] if before else v.ctx.focus_park if v.text[:mt.start()].endswith(("该园区", "园区")) else None
+        for x in who:
+            v.add(out, target, "ledBy-investor", x)
     return out

@@ -5,21 +5,36 @@ from __future__ import annotations
 import re
 
 from kg.model import Mention, RelationMention
-from kg.nlp.gazetteer import DISTRICT_FORMS, STREET_CHARS, canonical_district
+from kg.nlp.gazetteer import DISTRICT_FORMS, STREET_CHARS, canonical_district, level_of
 from kg.nlp.relations.registry import relation_rule
 from kg.nlp.script import normalise
 from kg.nlp.relations.view import HOSTED, SentenceView
 
 BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
-LOCAL_PREFIXES = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2)
-_LONGEST = max(map(len, LOCAL_PREFIXES))
+# the places whose name at the start of a name locates the thing: county-level units (a province's
+# or a city's name at the start, 浙江大学, 香港总商会, 威海百博医疗, says where it comes from)
+LOCAL_PREFIXES = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2
+                           and level_of(full) not in ("province", "prefecture"))
+ANY_PLACE = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2)
+_LONGEST = max(map(len, ANY_PLACE))
 
 
-def _prefixes(key: str, room: int):
-    """The local district forms `key` starts with, longest first, leaving `room` characters."""
+def _prefixes(key: str, room: int, among=LOCAL_PREFIXES):
+    """The place forms (of `among`) `key` starts with, longest first, leaving `room` characters."""
     for n in range(min(_LONGEST, len(key) - room), 1, -1):
-        if key[:n] in LOCAL_PREFIXES:
+        if key[:n] in among:
             yield key[:n]
+
+
+def _around(district: str) -> set[str]:
+    """The article's district and the units above it (市南区, 青岛市, 山东省)."""
+    from kg.nlp.gazetteer import DIVISIONS
+
+    out, name = {district}, district
+    while name in DIVISIONS and DIVISIONS[name].parent:
+        name = DIVISIONS[name].parent
+        out.add(name)
+    return out
 FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
 LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
            "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
@@ -67,8 +82,9 @@ def _elsewhere(key: str, district: str) -> bool:
     """A name that places the thing outside the article's district (国家…, 上海…, 另一区…)."""
     if FOREIGN_START.match(key) and "青岛" not in key:
         return True
+    home = _around(district)
     return any(key[len(f):len(f) + 1] not in STREET_CHARS
-               for f in _prefixes(key, 0) if canonical_district(f) != district)
+               for f in _prefixes(key, 0, ANY_PLACE) if canonical_district(f) not in home)
 
 
 @relation_rule(30, ("locatedIn-article-context", "locatedIn", 0.45))
