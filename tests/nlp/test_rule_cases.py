@@ -32,9 +32,13 @@ CASES = {
     "partOf-xiashe": ("青岛国信集团下设的青岛海洋数字研究中心揭牌。", {("青岛海洋数字研究中心", "partOf", "青岛国信集团")}),
     "partOf-naru": ("将青岛海洋数字产业园纳入青岛蓝色经济示范区。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
     "joinedPark-name-prefix": ("威海高新区海洋数字港项目开工。", {("威海高新区海洋数字港项目", "joinedPark", "威海高新区")}),
+    "partOf-name-prefix": ("武汉开发区智慧生态产业园开园。", {("武汉开发区智慧生态产业园", "partOf", "武汉开发区")}),
+    "partOf-role": ("青岛海洋数字产业园作为青岛蓝色经济示范区的核心区加快建设。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
     "joinedPark-located": ("华为青岛研发中心位于青岛海洋数字产业园。", {("华为青岛研发中心", "joinedPark", PARK)}),
     "ledBy-investor": ("山东领军科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
                        {(PARK, "ledBy", "山东领军科技集团有限公司"), (PARK, "ledBy", "青岛国信集团")}),
+    "partner-co-investor": ("山东领军科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
+                            {("青岛国信集团", "partner", "山东领军科技集团有限公司")}),
 }
 # rules that read the article around the sentence: the whole invented article
 ARTICLES = {

@@ -112,19 +112,20 @@ def _zone_prefix(key: str) -> int:
     return mt.end()
 
 
-@relation_rule(76, ("joinedPark-name-prefix", "joinedPark", 0.6))
+@relation_rule(76, ("joinedPark-name-prefix", "joinedPark", 0.6), ("partOf-name-prefix", "partOf", 0.6))
 def zone_in_name(v: SentenceView) -> list[RelationMention]:
-    """A project or firm named after the zone it is in: 威海高新区台湾永塑打印机配套项目 joins 威海高新区."""
+    """A project or firm named after the zone it is in joins it (威海高新区台湾永塑打印机配套项目);
+    a park named so is part of it (武汉开发区智慧生态城)."""
     out: list[RelationMention] = []
     for m in v.entities:
-        if not v.types(m) & MEMBER or "Park" in v.types(m):
+        if not v.types(m) & (MEMBER | {"Park"}):
             continue
         n = _zone_prefix(m.key)
         if n:
             zone = next((p for p in v.entities if p.key == m.key[:n]), None) or Mention(
                 text=m.text[:n], key=m.key[:n], start=m.start, end=m.start + n, types=("Park",), sentence=v.index,
                 rule="zone-prefix", confidence=0.7)
-            v.add(out, m, "joinedPark-name-prefix", zone)
+            v.add(out, m, "partOf-name-prefix" if "Park" in v.types(m) else "joinedPark-name-prefix", zone)
     return out
 
 

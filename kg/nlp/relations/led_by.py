@@ -93,9 +93,10 @@ def _investors(v: SentenceView, end: int) -> list[Mention]:
     return found
 
 
-@relation_rule(55, ("ledBy-investor", "ledBy", 0.6))
+@relation_rule(55, ("ledBy-investor", "ledBy", 0.6), ("partner-co-investor", "partner", 0.55))
 def investor(v: SentenceView) -> list[RelationMention]:
-    """X投资建设的Y / X签约的Y项目 / A、B联合投资30亿元的Y / Y由X投资建设: the investor leads it."""
+    """X投资建设的Y / X签约的Y项目 / A、B联合投资30亿元的Y / Y由X投资建设: the investor leads it;
+    investors named together are partners."""
     out: list[RelationMention] = []
     for m in v.mentions:
         mt = INVESTS_RE.match(v.text[v.end(m):])
@@ -103,13 +104,18 @@ def investor(v: SentenceView) -> list[RelationMention]:
             continue
         start = v.end(m) + mt.end()
         target = next((y for y in v.within(start, start + 3) if v.types(y) & LEADABLE), None)
-        for x in _investors(v, v.end(m)):
+        investors = _investors(v, v.end(m))
+        for x in investors:
             v.add(out, target, "ledBy-investor", x)
+        for a, b in zip(investors, investors[1:]):
+            v.add(out, a, "partner-co-investor", b)
     for mt in BUILT_BY_RE.finditer(v.text):
-        who = [x for x in v.within(mt.start("who"), mt.end("who"), v.mentions)
+        who = [x for x in v.within(mt.start("who"), mt.end("who"), v.mentions)  # (a name may run past the verb)
                if "Organization" in v.types(x) and "District" not in v.types(x)]
         before = [y for y in v.within(0, mt.start()) if v.types(y) & LEADABLE]
-        target = before[-1] if before else v.ctx.focus_park if v.text[:mt.start()].endswith(("该园区", "园区")) else None
+        head = v.text[:mt.start()]
+        target = before[-1] if before else v.ctx.focus_park if head.endswith(("该园区", "园区")) else \
+            v.ctx.last_project if head.endswith("项目") else None
         for x in who:
             v.add(out, target, "ledBy-investor", x)
     return out

@@ -91,3 +91,24 @@ def quoted_core(v: SentenceView) -> list[RelationMention]:
                 and v.types(m) & {"Initiative", "Project"}:
             v.add(out, m, "partOf-quoted-core", o)
     return out
+
+
+PART_NOUN_RE = re.compile(r"^的?(?:核心区|核心区域|核心版块|核心板块|先行区|先行启动区|启动区|主阵地|主体区|重要组成部分|组成部分|"
+                          r"重要板块|片区|分园|园中园|重要承载区)")
+
+
+@relation_rule(145, ("partOf-role", "partOf", 0.55))
+def part_role(v: SentenceView) -> list[RelationMention]:
+    """X作为/是P的核心区、先行区、组成部分…: X is part of P (the sentence's subject when X is not named)."""
+    out: list[RelationMention] = []
+    for p in v.entities:
+        if not v.types(p) & {"Park", "Project", "Initiative"} or not PART_NOUN_RE.match(v.text[v.end(p):]):
+            continue
+        before = v.text[:v.pos(p)]
+        cue = max(before.rfind("作为"), before.rfind("是"), before.rfind("为"))
+        if cue < 0:
+            continue
+        parts = [x for x in v.within(0, cue) if v.types(x) & {"Park", "Project", "Initiative"} and x is not p]
+        part = parts[-1] if parts else (v.ctx.focus_park if cue == 0 else None)
+        v.add(out, part, "partOf-role", p)
+    return out

@@ -49,7 +49,10 @@ def _left_side(v: SentenceView, mt: re.Match) -> tuple[bool, Mention | None]:
 def partners(v: SentenceView) -> list[RelationMention]:
     """与/同/会同/联合/携手 + the parties named before a partner cue."""
     out: list[RelationMention] = []
+    previous = None  # the left side of the sentence's last frame: 前海管理局与A签署…，并与B签署…
     for mt in PARTNER_CONJ_RE.finditer(v.text):
+        if any(v.pos(m) < mt.start() < v.end(m) for m in v.mentions):
+            continue  # inside a name: 香港中华厂商联合会
         reach = _reach(v, mt)
         if reach is None:
             continue
@@ -58,8 +61,11 @@ def partners(v: SentenceView) -> list[RelationMention]:
         if not named:
             continue
         usable, left = _left_side(v, mt)
+        if previous is not None and v.text[v.clauses[ci][0]:mt.start()] in ("并", "还", "同时", "并且", ""):
+            usable, left = True, previous
         if not usable:
             continue
+        previous = left
         for pm in named:
             v.add(out, left, "partner", pm, trigger=mt.group())
         after = [m for m in v.entities if limit <= v.pos(m) <= v.clauses[ci][1] and m not in named]
