@@ -37,6 +37,8 @@ CASES = {
     "trigger-联合": ("联合歌尔开展研究。", {("歌尔", ("Organization",))}),
     "trigger-subject": ("华为与市南区签约合作。", {("华为", ("Organization",))}),
     "nested-org": ("青岛言鼎集团医疗产业园开工。", {("青岛言鼎集团", ("Company",))}),
+    "media-source": ("鲁网12月8日讯 园区开工。", {("鲁网", ("Media",))}),
+    "title-media": ("在《青岛晚报》开辟专栏。", {("青岛晚报", ("Media",))}),
     "abbreviation": ("中国国际贸易促进委员会（以下简称“贸促会”）与市南区合作。",
                      {("中国国际贸易促进委员会", ("GovernmentBody",))}),
 }

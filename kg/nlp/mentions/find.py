@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.model import Token
 from kg.nlp.mentions.derived import amount_object_spans, nested_org_spans, shared_head_spans
-from kg.nlp.mentions.frames import bracket_spans, list_spans, trigger_spans
+from kg.nlp.mentions.frames import bracket_spans, list_spans, media_spans, trigger_spans
 from kg.nlp.mentions.names import body_spans, district_spans
 from kg.nlp.mentions.spans import Span
 from kg.nlp.mentions.suffix import suffix_spans
@@ -28,6 +28,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     spans += suffix_spans(s, tokens, seg)
     spans += list_spans(s, tokens, seg)
     spans += trigger_spans(s, tokens, seg)
+    spans += media_spans(s)
     spans += amount_object_spans(s)
     spans += shared_head_spans(s, spans)
     kept = resolve_overlaps(s, spans)
@@ -38,7 +39,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
 # its types come first); every span rule's name is here (tests/nlp/test_span_cases.py checks it)
 RULE_RANK = {
     "title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8,
-    "quote-numeric": 7, "quote-list": 7, "quote-campaign-year": 7, "suffix-shared-head": 7,
+    "quote-numeric": 7, "media-source": 9, "title-media": 9, "quote-list": 7, "quote-campaign-year": 7, "suffix-shared-head": 7,
     "suffix": 6, "suffix-char": 6, "gazetteer-body": 6, "amount-object": 6,
     "quote-governed": 5, "title-other": 5, "gazetteer": 4, "list-member": 3,
     "trigger-subject": 2, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2, "trigger-引入": 2, "trigger-携手": 2,

@@ -11,6 +11,9 @@ from kg.nlp.segment import Segmenter
 from kg.nlp.mentions.suffix import is_generic, suffix_types, unknown_word
 from kg.nlp.mentions.spans import PROPER_POS, PUNCT, SUFFIXES, Span
 
+MEDIA_END = r"(?:新闻网|网|日报|晚报|商报|时报|特区报|科技报|报社|报|电视台|广播电视台|通讯社|新闻社|客户端)"
+
+
 def bracket_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     """《…》 titles and quoted names."""
     out: list[Span] = []
@@ -18,6 +21,8 @@ def bracket_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
         inner = m.group(1)
         if inner.endswith(L.POLICY_WORDS) or re.search(r"\d+条", inner):
             out.append(Span(m.start(1), m.end(1), ("Policy",), "title-policy", 0.9))
+        elif re.fullmatch(r"[\u4e00-\u9fff]{1,10}?" + MEDIA_END, inner):
+            out.append(Span(m.start(1), m.end(1), ("Media",), "title-media", 0.8))  # 《青岛日报》
         else:
             out.append(Span(m.start(1), m.end(1), ("Project", "Initiative"), "title-other", 0.5))
     for m in re.finditer(r"“([^“”]{1,24})”", s):
@@ -195,4 +200,19 @@ def trigger_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
                     and not any(x.word in L.GOVERNING_VERBS for x in run) \
                     and 2 <= tokens[i - 1].end - run[0].start <= 10:
                 out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))
+    return out
+
+
+SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z]{2,10}?" + MEDIA_END + r")(?![\u4e00-\u9fff])"
+                       r"|^(?P<dateline>[\u4e00-\u9fff]{1,8}?" + MEDIA_END + r")(?=\d{1,2}月\d{1,2}日(?:讯|电))")
+
+
+def media_spans(s: str) -> list[Span]:
+    """The outlet of a news text: 来源：人民网, a dateline (鲁网12月8日讯, 香港新闻网3月7日电); a
+    title (《澳门日报》) is bracket_spans'."""
+    out = []
+    for m in SOURCE_RE.finditer(s):
+        group = next(g for g in ("name", "dateline") if m.group(g))
+        if m.group(group) not in ("本报", "本网", "本台"):
+            out.append(Span(m.start(group), m.end(group), ("Media",), "media-source", 0.8))
     return out
