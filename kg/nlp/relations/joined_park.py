@@ -11,24 +11,42 @@ from kg.nlp.relations.view import MEMBER, SentenceView
 
 SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入)")
 PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产业园内|该产业园)")
+ZONE_COREF_RE = re.compile(r"(该区|开发区|高新区|经开区|新区|自贸片区|片区|合作区)(?![\u4e00-\u9fff]{0,2}(?:管委|政府))")
 TOPIC_VERBS_RE = re.compile(r"(引进|引入|招引|落户|落地|入驻|进驻|签约|集中签约|开工|集中开工|投产|开业)")
 LOCATED_RE = re.compile(r"(位于|坐落于|落户于|地处|选址于?|建于)")
 ZONE_END_RE = re.compile(r"(经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|自贸片区|新片区|"
                          r"综合保税区|保税区|合作区|示范区|产业园区|产业园|工业园区|工业园|科技园|园区)")
-DRAWS_RE = re.compile(r"(先后|已|已经|累计|共|已先后)?(集聚|聚集|汇聚|汇集|吸引|引进|引入|招引|培育出|孵化出|拥有)(了)?")
+DRAWS_RE = re.compile(r"(先后|已|已经|累计|共|已先后|成功)?(集聚|聚集|汇聚|汇集|吸引|引进建设|引进|引入|招引|培育出|孵化出|"
+                      r"拥有|签约|签下)(了)?")
 
 
-def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int]]:
-    """The parks the sentence speaks of and where each stands: those it names, else the last
-    park of the paragraph where 该园区/园区… refers back to it."""
+def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int], dict[int, int]]:
+    """The parks the sentence speaks of and where each stands: those it names, else the park
+    referred back to: by 该园区/园区…, in a zone's article by 该区/开发区/高新区…, or by the start
+    of its name (落户前海 in an article on 前海深港合作区). Returns the parks, where each starts and
+    where each ends in the sentence."""
     parks = [m for m in v.entities if "Park" in v.types(m)]
-    where = {id(pk): v.pos(pk) for pk in parks}
-    coref = PARK_COREF_RE.search(v.text)
+    where, ends = {id(pk): v.pos(pk) for pk in parks}, {id(pk): v.end(pk) for pk in parks}
+    if parks:
+        return parks, where, ends
     referent = v.ctx.focus_park or v.ctx.topic_park or v.ctx.last_park
-    if not parks and coref and referent is not None:
+    coref = PARK_COREF_RE.search(v.text)
+    topic = v.ctx.topic_park
+    if coref is None and topic is not None and ZONE_END_RE.search(topic.key[-6:]):
+        referent, coref = topic, ZONE_COREF_RE.search(v.text) or _name_start(v.text, topic.key)
+    if coref and referent is not None:
         parks = [referent]
-        where[id(referent)] = coref.start()
-    return parks, where
+        where[id(referent)], ends[id(referent)] = coref.start(), coref.end()
+    return parks, where, ends
+
+
+def _name_start(text: str, key: str):
+    """Where the first two to four characters of a park's name stand alone after a settling verb."""
+    for n in (4, 3, 2):
+        mt = re.search(r"(?<=落户|落地|入驻|进驻)(?:于|在)?" + re.escape(key[:n]), text)
+        if mt and len(key) > n + 1:
+            return mt
+    return None
 
 
 @relation_rule(60, ("joinedPark-zai", "joinedPark", 0.65), ("joinedPark-settle", "joinedPark", 0.7),
@@ -36,7 +54,7 @@ def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int]]:
 def settles(v: SentenceView) -> list[RelationMention]:
     """A settling verb (落户, 入驻, 落地…) between members and a park: X落户P, X在P落地, P…X等项目落地."""
     out: list[RelationMention] = []
-    parks, where = _parks(v)
+    parks, where, _ = _parks(v)
     members = [m for m in v.entities if v.types(m) & MEMBER and "Park" not in v.types(m)
                and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
     for mt in SETTLE_RE.finditer(v.text):
@@ -70,9 +88,9 @@ def park_draws(v: SentenceView) -> list[RelationMention]:
     """A park as the subject that draws firms in: P集聚了/吸引/引进X、Y等 (园区引进…: the park
     referred back to)."""
     out: list[RelationMention] = []
-    parks, where = _parks(v)
+    parks, _, ends = _parks(v)
     for pk in parks:
-        p0 = where[id(pk)] + (pk.end - pk.start if pk in v.entities else len(PARK_COREF_RE.search(v.text).group()))
+        p0 = ends[id(pk)]
         mt = DRAWS_RE.match(v.text[p0:])
         if not mt:
             continue
@@ -97,11 +115,22 @@ def topic_park(v: SentenceView) -> list[RelationMention]:
                for m in v.within(ca, mt.start(), v.mentions) if v.pos(m) == ca and m.key != park.key
                and not (v.types(m) & {"Project"})):
             continue  # another body is the subject: it, not the park, brings them in
-        for m in v.within(ca, cb + 1):
+        for m in v.within(ca, _list_end(v, cb) + 1):
             if v.types(m) & MEMBER and "Park" not in v.types(m) and park.key not in m.key \
                     and "GovernmentBody" not in m.types:
                 v.add(out, m, "joinedPark-topic", park)
     return out
+
+
+def _list_end(v: SentenceView, cb: int) -> int:
+    """The end of the clause at `cb`, or of the clauses after it that list what it speaks of
+    (…集中开工的重大项目有11个，包括A、B、C)."""
+    for a, b in v.clauses:
+        if a > cb and re.match(r"(包括|其中|分别是|分别为|涵盖|涉及|即)", v.text[a:]):
+            cb = b
+        elif a > cb:
+            break
+    return cb
 
 
 def _zone_prefix(key: str) -> int:
