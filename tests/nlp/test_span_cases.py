@@ -27,6 +27,7 @@ CASES = {
     "quote-numeric": ("全面推行“一店一策”。", {("一店一策", ("Initiative",))}),
     "quote-governed": ("实施“蓝色引擎”，推进转型。", {("蓝色引擎", ("Initiative",))}),
     "suffix": ("青岛海洋数字产业园由青岛国信集团运营。", {("青岛海洋数字产业园", ("Park",)), ("青岛国信集团", ("Company",))}),
+    "gov-body": ("青岛市工业和信息化局牵头推进。", {("青岛市工业和信息化局", ("GovernmentBody",))}),
     "suffix-char": ("市南区商务局牵头推进。", {("市南区商务局", ("GovernmentBody",))}),
     "list-member": ("海尔、海信、歌尔等16家企业参加。", {("海尔", ("Organization",)), ("海信", ("Organization",)),
                                                 ("歌尔", ("Organization",))}),

@@ -14,7 +14,7 @@ from kg.nlp.mentions.derived import amount_object_spans, nested_org_spans, share
 from kg.nlp.mentions.frames import bracket_spans, list_spans, media_spans, trigger_spans
 from kg.nlp.mentions.names import body_spans, district_spans
 from kg.nlp.mentions.spans import Span
-from kg.nlp.mentions.suffix import suffix_spans
+from kg.nlp.mentions.suffix import government_spans, suffix_spans
 from kg.nlp.segment import Segmenter, default_segmenter
 
 
@@ -26,6 +26,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     spans += body_spans(s)
     spans += bracket_spans(s, tokens, seg)
     spans += suffix_spans(s, tokens, seg)
+    spans += government_spans(s, tokens)
     spans += list_spans(s, tokens, seg)
     spans += trigger_spans(s, tokens, seg)
     spans += media_spans(s)
@@ -40,7 +41,7 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
 RULE_RANK = {
     "title-policy": 9, "quote-head": 8, "quote-suffix": 8, "gazetteer-composite": 8,
     "quote-numeric": 7, "media-source": 9, "title-media": 9, "quote-list": 7, "quote-campaign-year": 7, "suffix-shared-head": 7,
-    "suffix": 6, "suffix-char": 6, "gazetteer-body": 6, "amount-object": 6,
+    "suffix": 6, "suffix-char": 6, "gov-body": 6, "gazetteer-body": 6, "amount-object": 6,
     "quote-governed": 5, "title-other": 5, "gazetteer": 4, "list-member": 3,
     "trigger-subject": 2, "trigger-引进": 2, "trigger-与": 2, "trigger-联合": 2, "trigger-引入": 2, "trigger-携手": 2,
 }

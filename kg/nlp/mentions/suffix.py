@@ -84,6 +84,8 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
         return i - 1  # noun-verb-noun compound inside a name: 城市|运行|管理平台
     if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
         return i - 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
+    if t.pos in ("m", "eng", "q") and any(x.word in ("年产", "年产能") for x in tokens[max(0, i - 2):i]):
+        return i - 1
     if t.pos == "m":
         if _numeric_name_part(tokens, i):
             return i - 1
@@ -113,6 +115,8 @@ def _numeric_name_part(tokens: list[Token], i: int) -> bool:
         return True  # 莱芜一路小学
     if nxt in ("号", "期", "号院", "号楼") or w.endswith(("号", "期")):
         return True
+    if any(t.word in ("年产", "年产能", "年处理", "年加工") for t in tokens[max(0, i - 2):i]):
+        return True  # 天津中科年产40吨黄体酮项目: a capacity inside a project's name
     if re.fullmatch(r"[A-Za-z0-9\-+]+", w) and i > 0 and tokens[i - 1].pos not in {"m", "x", "q"}:
         return tokens[i - 1].word not in PUNCT
     return False
@@ -224,3 +228,24 @@ def suffix_types(name: str, suffix: str) -> tuple[str, ...]:
     if suffix == "工程" and re.search(r"(提升|赋能|攻坚|惠民|民生|培育|计划)", name):
         return ("Initiative",)
     return types
+
+
+GOV_HEADS = {"局": "GovernmentBody", "厅": "GovernmentBody", "委": "GovernmentBody", "署": "GovernmentBody",
+             "办": "GovernmentBody"}
+
+
+def government_spans(s: str, tokens: list[Token]) -> list[Span]:
+    """A body whose one-character head is a token of its own, named from a place: 青岛市|工业|和|
+    信息化|局, 淄博市|工信|局 (和/与 join the nouns of its remit)."""
+    out: list[Span] = []
+    for i, t in enumerate(tokens):
+        if t.word not in GOV_HEADS or i < 2:
+            continue
+        j = i - 1
+        while j > 0 and (tokens[j].pos in NOMINAL_POS or tokens[j].word in ("和", "与", "及")) \
+                and tokens[j].word not in DISTRICT_FORMS and tokens[j].word not in PUNCT:
+            j -= 1
+        if tokens[j].word in DISTRICT_FORMS and j < i - 1 and tokens[j + 1].word not in ("和", "与", "及") \
+                and tokens[i - 1].word not in ("和", "与", "及"):
+            out.append(Span(tokens[j].start, t.end, (GOV_HEADS[t.word],), "gov-body", 0.75))
+    return out

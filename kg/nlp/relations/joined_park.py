@@ -9,10 +9,10 @@ from kg.nlp.mentions.spans import PLACE_START_RE
 from kg.nlp.relations.registry import relation_rule
 from kg.nlp.relations.view import MEMBER, SentenceView
 
-SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入)")
+SETTLE_RE = re.compile(r"(签约落户|落户|入驻|进驻|入园|落地|加入|落子|挂牌)")
 PARK_COREF_RE = re.compile(r"(该园区|园区内|园区|该基地|基地内|产业园内|该产业园)")
 ZONE_COREF_RE = re.compile(r"(该区|开发区|高新区|经开区|新区|自贸片区|片区|合作区)(?![\u4e00-\u9fff]{0,2}(?:管委|政府))")
-TOPIC_VERBS_RE = re.compile(r"(引进|引入|招引|落户|落地|入驻|进驻|签约|集中签约|开工|集中开工|投产|开业)")
+TOPIC_VERBS_RE = re.compile(r"(引进|引入|招引|落户|落地|入驻|进驻|签约|集中签约|开工|集中开工|投产|开业|集聚|聚集|汇聚|落子)")
 LOCATED_RE = re.compile(r"(位于|坐落于|落户于|地处|选址于?|建于)")
 ZONE_END_RE = re.compile(r"(经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|自贸片区|新片区|"
                          r"综合保税区|保税区|合作区|示范区|产业园区|产业园|工业园区|工业园|科技园|园区)")
@@ -63,9 +63,9 @@ def settles(v: SentenceView) -> list[RelationMention]:
         direct = [pk for pk in parks if 0 <= where[id(pk)] - t1 <= 3]
         zai = [pk for pk in parks if 0 <= t0 - (where[id(pk)] + (pk.end - pk.start)) <= 1
                and v.text[max(0, where[id(pk)] - 1):where[id(pk)]] == "在"]
-        if zai:
+        if zai:  # X在P落地 / 将在P落地X
             for m in members:
-                if ca <= v.pos(m) < where[id(zai[0])]:
+                if ca <= v.pos(m) < where[id(zai[0])] or t1 <= v.pos(m) <= v.clause(t1)[1]:
                     v.add(out, m, "joinedPark-zai", zai[0])
             continue
         earlier = [pk for pk in parks if where[id(pk)] < t0 and not any(where[id(x)] > where[id(pk)] and x in direct
@@ -125,8 +125,9 @@ def topic_park(v: SentenceView) -> list[RelationMention]:
 def _list_end(v: SentenceView, cb: int) -> int:
     """The end of the clause at `cb`, or of the clauses after it that list what it speaks of
     (…集中开工的重大项目有11个，包括A、B、C)."""
+    opens = re.search(r"(包括|分别是|分别为|如下|有)\s*$", v.text[:cb]) and v.text[cb:cb + 1] in ":："
     for a, b in v.clauses:
-        if a > cb and re.match(r"(包括|其中|分别是|分别为|涵盖|涉及|即)", v.text[a:]):
+        if a > cb and (opens or re.match(r"(包括|其中|分别是|分别为|涵盖|涉及|即)", v.text[a:])):
             cb = b
         elif a > cb:
             break
