@@ -106,7 +106,7 @@ def validate(ctx):
 
 @click.command(name="eval")
 @click.option("--gold", "gold", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A gold JSON file or a folder of them (format in the README).")
+              help="A gold JSON file or a folder of them (its *.gold.json files if it has any; format in the README).")
 @click.option("--show-misses", type=click.IntRange(0), default=0, help="List up to N misses of each kind.")
 @click.option("--by-rule", is_flag=True, help="Instead, each extraction rule's relation precision (lenient).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -116,7 +116,7 @@ def eval_(ctx, gold, show_misses, by_rule, as_json):
     """Score the graph against gold annotations (entities, relations, amounts)."""
     from kg.out.evaluate import evaluate, format_rules, format_scores, precision_by_rule
 
-    files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
+    files = (sorted(gold.glob("*.gold.json")) or sorted(gold.glob("*.json"))) if gold.is_dir() else [gold]
     if not files:
         raise InputError(f"{gold} holds no .json gold files")
     graph = api.load_graph(ctx.obj["store"])

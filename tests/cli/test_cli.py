@@ -267,3 +267,13 @@ def test_export_for_gephi(built, tmp_path, fmt):
     assert res.exit_code == 0, res.output
     g = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
     assert g.number_of_nodes() > 400 and g.number_of_edges() > 300
+
+
+def test_eval_reads_the_gold_files_of_a_folder_that_holds_other_json(built, tmp_path):
+    # a folder laid out like ../shared/eval/dev-unseen: gold as *.gold.json beside a sources.json list
+    for f in (ROOT / "tests" / "data" / "seed-gold").glob("*.json"):
+        (tmp_path / f"{f.stem}.gold.json").write_bytes(f.read_bytes())
+    (tmp_path / "sources.json").write_text('[{"id": "x"}]', encoding="utf-8")
+    res = run(built, "eval", "--gold", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert res.output == run(built, "eval", "--gold", str(ROOT / "tests" / "data" / "seed-gold")).output
