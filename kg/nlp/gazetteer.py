@@ -9,7 +9,6 @@ cities), then every province, prefecture and county of China from data/divisions
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from importlib import resources
 
 # characters that make a district's name into a street's or a place's: 黄岛路, 青岛湾, 崂山村

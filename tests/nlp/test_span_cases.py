@@ -23,7 +23,7 @@ CASES = {
     "quote-head": ("推进“标准地”改革。", {("标准地改革", ("Initiative",))}),
     "quote-list": ("建成“青岛海洋数字产业园、青岛科技产业园”。", {("青岛海洋数字产业园", ("Park",)), ("青岛科技产业园", ("Park",))}),
     "quote-suffix": ("建设“青岛海洋数字产业园”。", {("青岛海洋数字产业园", ("Park",))}),
-    "quote-campaign-year": ("开展“项目落地年”活动。", {("项目落地年", ("Initiative",))}),
+    "quote-campaign-year": ("深入开展“项目落地年”，推动发展。", {("项目落地年", ("Initiative",))}),
     "quote-numeric": ("全面推行“一店一策”。", {("一店一策", ("Initiative",))}),
     "quote-governed": ("实施“蓝色引擎”，推进转型。", {("蓝色引擎", ("Initiative",))}),
     "suffix": ("青岛海洋数字产业园由青岛国信集团运营。", {("青岛海洋数字产业园", ("Park",)), ("青岛国信集团", ("Company",))}),

@@ -8,7 +8,7 @@ from kg.nlp import lexicon as L
 from kg.nlp.gazetteer import DISTRICT_FORMS
 from kg.model import Token
 from kg.nlp.segment import Segmenter
-from kg.nlp.mentions.suffix import is_generic, suffix_types, unknown_word
+from kg.nlp.mentions.suffix import is_generic, suffix_types
 from kg.nlp.mentions.spans import PROPER_POS, PUNCT, SUFFIXES, Span
 
 MEDIA_END = r"(?:新闻网|网|日报|晚报|商报|时报|特区报|科技报|报社|报|电视台|广播电视台|通讯社|新闻社|客户端)"
@@ -143,9 +143,10 @@ def list_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
             if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece):
                 continue
             toks = [t for t in tokens if a <= t.start and t.end <= b]
-            if any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
-                   (t.pos == "v" and not unknown_word(t, seg) and t.word not in L.NAME_VERBS) for t in toks[1:]):
-                continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地
+            if len(piece) > 3 and any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
+                                      (t.pos == "v" and seg.frequency(t.word) >= 50 and t.word not in L.NAME_VERBS)
+                                      for t in toks[1:]):
+                continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地 (蔚来, 优必选 are names)
             suffix = next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None)
             if suffix:
                 if not is_generic(piece, toks, suffix, seg):
