@@ -30,7 +30,7 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
     read = []
     for sent in article.sentences:
         s = simplified_text[sent.start:sent.end]
-        if sent.kind in SKIP_KINDS:  # a byline names at most the outlet: 来源：人民网
+        if sent.kind in SKIP_KINDS:  # a byline names at most the outlet: 来源：东海新闻网
             result.mentions.extend(_outlets(sent, s, source_text))
             continue
         toks = seg.tokens(s)

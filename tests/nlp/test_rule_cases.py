@@ -35,10 +35,10 @@ CASES = {
     "partOf-name-prefix": ("武汉开发区智慧生态产业园开园。", {("武汉开发区智慧生态产业园", "partOf", "武汉开发区")}),
     "partOf-role": ("青岛海洋数字产业园作为青岛蓝色经济示范区的核心区加快建设。", {(PARK, "partOf", "青岛蓝色经济示范区")}),
     "joinedPark-located": ("华为青岛研发中心位于青岛海洋数字产业园。", {("华为青岛研发中心", "joinedPark", PARK)}),
-    "ledBy-investor": ("山东领军科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
-                       {(PARK, "ledBy", "山东领军科技集团有限公司"), (PARK, "ledBy", "青岛国信集团")}),
-    "partner-co-investor": ("山东领军科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
-                            {("青岛国信集团", "partner", "山东领军科技集团有限公司")}),
+    "ledBy-investor": ("山东华岳科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
+                       {(PARK, "ledBy", "山东华岳科技集团有限公司"), (PARK, "ledBy", "青岛国信集团")}),
+    "partner-co-investor": ("山东华岳科技集团有限公司、青岛国信集团联合投资30亿元的青岛海洋数字产业园开工。",
+                            {("青岛国信集团", "partner", "山东华岳科技集团有限公司")}),
 }
 # rules that read the article around the sentence: the whole invented article
 ARTICLES = {

@@ -146,7 +146,7 @@ def list_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
             if len(piece) > 3 and any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
                                       (t.pos == "v" and seg.frequency(t.word) >= 50 and t.word not in L.NAME_VERBS)
                                       for t in toks[1:]):
-                continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地 (蔚来, 优必选 are names)
+                continue  # a clause, not a name: 企业诉求办理, 总部落户RCEP试验基地 (星澜, 云启 are names)
             suffix = next((x for x in SUFFIXES if piece.endswith(x) and len(piece) > len(x)), None)
             if suffix:
                 if not is_generic(piece, toks, suffix, seg):
@@ -209,8 +209,8 @@ SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<name>[\u4e00-\u
 
 
 def media_spans(s: str) -> list[Span]:
-    """The outlet of a news text: 来源：人民网, a dateline (鲁网12月8日讯, 香港新闻网3月7日电); a
-    title (《澳门日报》) is bracket_spans'."""
+    """The outlet of a news text: 来源：东海新闻网, a dateline (东海网12月8日讯, 滨江新闻网3月7日电);
+    a title (《海滨日报》) is bracket_spans'."""
     out = []
     for m in SOURCE_RE.finditer(s):
         group = next(g for g in ("name", "dateline") if m.group(g))

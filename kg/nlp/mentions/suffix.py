@@ -72,7 +72,7 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
     t, w = tokens[i], tokens[i].word
     prev = tokens[i - 1] if i > 0 else None
     if w == "中" and (prev is None or prev.word in PUNCT) and tokens[i + 1].pos in NOMINAL_POS:
-        return i - 1  # 中电光谷…, 中建…: a clause-initial 中 before a noun is China's, not "in"
+        return i - 1  # 中船…, 中铁…: a clause-initial 中 before a noun is China's, not "in"
     if t.pos == "t" and len(w) >= 2 and not TIME_RE.search(w):
         return i - 1  # 青年, 少年: jieba tags some nouns as time words
     if unknown_word(t, seg) and len(w) >= 2:
@@ -116,7 +116,7 @@ def _numeric_name_part(tokens: list[Token], i: int) -> bool:
     if nxt in ("号", "期", "号院", "号楼") or w.endswith(("号", "期")):
         return True
     if any(t.word in ("年产", "年产能", "年处理", "年加工") for t in tokens[max(0, i - 2):i]):
-        return True  # 天津中科年产40吨黄体酮项目: a capacity inside a project's name
+        return True  # 海澜生物年产20吨原料药项目: a capacity inside a project's name
     if re.fullmatch(r"[A-Za-z0-9\-+]+", w) and i > 0 and tokens[i - 1].pos not in {"m", "x", "q"}:
         return tokens[i - 1].word not in PUNCT
     return False

@@ -23,7 +23,7 @@ DRAWS_RE = re.compile(r"(先后|已|已经|累计|共|已先后|成功)?(集聚|
 def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int], dict[int, int]]:
     """The parks the sentence speaks of and where each stands: those it names, else the park
     referred back to: by 该园区/园区…, in a zone's article by 该区/开发区/高新区…, or by the start
-    of its name (落户前海 in an article on 前海深港合作区). Returns the parks, where each starts and
+    of its name (落户滨海 in an article on 滨海新港合作区). Returns the parks, where each starts and
     where each ends in the sentence."""
     parks = [m for m in v.entities if "Park" in v.types(m)]
     where, ends = {id(pk): v.pos(pk) for pk in parks}, {id(pk): v.end(pk) for pk in parks}

@@ -12,7 +12,7 @@ from kg.nlp.relations.view import HOSTED, SentenceView
 
 BROAD_PLACES = {"青岛市", "山东省", "中国", "北京市", "上海市"}
 # the places whose name at the start of a name locates the thing: county-level units (a province's
-# or a city's name at the start, 浙江大学, 香港总商会, 威海百博医疗, says where it comes from)
+# or a city's name at the start, 江苏大学, 广东商会, 烟台华泰医疗, says where it comes from)
 LOCAL_PREFIXES = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2
                            and level_of(full) not in ("province", "prefecture"))
 ANY_PLACE = frozenset(f for f, full in DISTRICT_FORMS.items() if full not in BROAD_PLACES and len(f) >= 2)

@@ -49,10 +49,10 @@ def _left_side(v: SentenceView, mt: re.Match) -> tuple[bool, Mention | None]:
 def partners(v: SentenceView) -> list[RelationMention]:
     """与/同/会同/联合/携手 + the parties named before a partner cue."""
     out: list[RelationMention] = []
-    previous = None  # the left side of the sentence's last frame: 前海管理局与A签署…，并与B签署…
+    previous = None  # the left side of the sentence's last frame: 管委会与A签署…，并与B签署…
     for mt in PARTNER_CONJ_RE.finditer(v.text):
         if any(v.pos(m) < mt.start() < v.end(m) for m in v.mentions):
-            continue  # inside a name: 香港中华厂商联合会
+            continue  # inside a name: 海滨工商联合会
         reach = _reach(v, mt)
         if reach is None:
             continue
