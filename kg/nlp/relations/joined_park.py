@@ -25,7 +25,7 @@ def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int], dict[int, in
     referred back to: by 该园区/园区…, in a zone's article by 该区/开发区/高新区…, or by the start
     of its name (落户滨海 in an article on 滨海新港合作区). Returns the parks, where each starts and
     where each ends in the sentence."""
-    parks = [m for m in v.entities if "Park" in v.types(m)]
+    parks = [m for m in v.entities if "Park" in v.types(m) and not _listed_project(v, m)]
     where, ends = {id(pk): v.pos(pk) for pk in parks}, {id(pk): v.end(pk) for pk in parks}
     if parks:
         return parks, where, ends
@@ -38,6 +38,11 @@ def _parks(v: SentenceView) -> tuple[list[Mention], dict[int, int], dict[int, in
         parks = [referent]
         where[id(referent)], ends[id(referent)] = coref.start(), coref.end()
     return parks, where, ends
+
+
+def _listed_project(v: SentenceView, m: Mention) -> bool:
+    """A base that is also a project, listed with others (A、B基地、C等项目): a member, not a host."""
+    return "Project" in v.types(m) and "、" in (v.text[v.end(m):v.end(m) + 1] + v.text[v.pos(m) - 1:v.pos(m)])
 
 
 def _name_start(text: str, key: str):
@@ -55,7 +60,7 @@ def settles(v: SentenceView) -> list[RelationMention]:
     """A settling verb (落户, 入驻, 落地…) between members and a park: X落户P, X在P落地, P…X等项目落地."""
     out: list[RelationMention] = []
     parks, where, _ = _parks(v)
-    members = [m for m in v.entities if v.types(m) & MEMBER and "Park" not in v.types(m)
+    members = [m for m in v.entities if v.types(m) & MEMBER and ("Park" not in v.types(m) or _listed_project(v, m))
                and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
     for mt in SETTLE_RE.finditer(v.text):
         t0, t1 = mt.start(), mt.end()
@@ -107,7 +112,8 @@ def topic_park(v: SentenceView) -> list[RelationMention]:
     the members join the article's topic park (the park its headline or a sentence opened with)."""
     out: list[RelationMention] = []
     park = v.ctx.topic_park
-    if park is None or any("Park" in v.types(m) for m in v.entities) or PARK_COREF_RE.search(v.text):
+    if park is None or any("Park" in v.types(m) and not _listed_project(v, m) for m in v.entities) \
+            or PARK_COREF_RE.search(v.text):
         return out
     for mt in TOPIC_VERBS_RE.finditer(v.text):
         ca, cb = v.clause(mt.start())
@@ -116,8 +122,8 @@ def topic_park(v: SentenceView) -> list[RelationMention]:
                and not (v.types(m) & {"Project"})):
             continue  # another body is the subject: it, not the park, brings them in
         for m in v.within(ca, _list_end(v, cb) + 1):
-            if v.types(m) & MEMBER and "Park" not in v.types(m) and park.key not in m.key \
-                    and "GovernmentBody" not in m.types:
+            if v.types(m) & MEMBER and ("Park" not in v.types(m) or _listed_project(v, m)) \
+                    and park.key not in m.key and "GovernmentBody" not in m.types:
                 v.add(out, m, "joinedPark-topic", park)
     return out
 
