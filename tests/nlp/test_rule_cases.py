@@ -150,3 +150,11 @@ def test_amount_units(sentence, expected):
         src = Source(path="case.txt", name="case.txt", text=f"市南：测试\n{text}\n", encoding="utf-8", digest="0" * 12)
         (ex, _), = extract_source(src)
         assert [(a.subject.key, a.predicate, f"{a.value.normalize():f}") for a in ex.amounts] == [(PARK, *expected)]
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_a_zones_article_is_led_by_the_zone(script):
+    # in an article about a zone, what a subjectless sentence builds or launches is the zone's
+    text = "青岛海港经济开发区招商提速\n青岛海港经济开发区持续发力。\n今年以来，加快建设青岛海洋数字产业园。\n"
+    text = to_traditional(text) if script == "zh-Hant" else text
+    assert facts_of("", "ledBy-verb", text) == {(PARK, "ledBy", "青岛海港经济开发区")}

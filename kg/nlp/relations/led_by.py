@@ -77,7 +77,7 @@ def firm_in_name(v: SentenceView) -> list[RelationMention]:
 
 INVESTS_RE = re.compile(r"^(?:[、和与及]|联合|共同|独资|全资|合资|出资)*(?:投资建设|投资兴建|投资打造|开发建设|建设运营|投资|投建|"
                         r"签约|打造|开发|兴建)(?:约?\d+(?:\.\d+)?[亿万]?元)?的")
-BUILT_BY_RE = re.compile(r"由(?P<who>[^，,。；;]{2,40}?)(?:联合|共同)?(?:投资建设|投资兴建|开发建设|投资|建设|打造|投建)")
+BUILT_BY_RE = re.compile(r"由(?P<who>[^，,。；;]{2,60}?)(?:联合|共同)?(?:投资建设|投资兴建|开发建设|投资|建设|打造|投建)")
 
 
 def _investors(v: SentenceView, end: int) -> list[Mention]:
@@ -114,8 +114,9 @@ def investor(v: SentenceView) -> list[RelationMention]:
                if "Organization" in v.types(x) and "District" not in v.types(x)]
         before = [y for y in v.within(0, mt.start()) if v.types(y) & LEADABLE]
         head = v.text[:mt.start()]
-        target = before[-1] if before else v.ctx.focus_park if head.endswith(("该园区", "园区")) else \
-            v.ctx.last_project if head.endswith("项目") else None
+        opener = next((y for y in before if v.pos(y) == 0), None)
+        target = opener if head.endswith("是") and opener else before[-1] if before else \
+            v.ctx.focus_park if head.endswith(("该园区", "园区")) else v.ctx.last_project if head.endswith("项目") else None
         for x in who:
             v.add(out, target, "ledBy-investor", x)
     return out

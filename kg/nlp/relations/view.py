@@ -69,7 +69,10 @@ class SentenceView:
         self._types = {id(m): core(m.types) for m in self.mentions}
         self.entities = [m for m in self.mentions if "District" not in self._types[id(m)]]
         self.subject = self._subject()
-        self.implied = self.subject if self.subject is not None else self.ctx.district
+        topic = self.ctx.topic_park
+        zone = topic if topic is not None and "Organization" in core(topic.types) else None
+        # a zone's article is about the zone: it, before its city, is who builds and launches
+        self.implied = self.subject if self.subject is not None else zone or self.ctx.district
         self.implied_is_district = self.implied is not None and "District" in core(self.implied.types)
 
     def _subject(self) -> Mention | None:
