@@ -1,5 +1,7 @@
 """joinedPark: which firms and projects joined which parks: X落户/入驻/进驻P, X在P落地,
-P…X等N个项目落地, P集聚了X; 该园区/园区 refer back to the last park of the paragraph."""
+P…X等N个项目落地, P集聚了X, X位于P, a zone at the start of a name, and in an article about a
+park or zone the members of sentences that name none. 该园区/园区 refer back to the park a
+sentence last opened with, in a zone's article 该区/开发区 to the zone."""
 from __future__ import annotations
 
 import re
@@ -59,14 +61,14 @@ def _name_start(text: str, key: str):
 def settles(v: SentenceView) -> list[RelationMention]:
     """A settling verb (落户, 入驻, 落地…) between members and a park: X落户P, X在P落地, P…X等项目落地."""
     out: list[RelationMention] = []
-    parks, where, _ = _parks(v)
+    parks, where, ends = _parks(v)
     members = [m for m in v.entities if v.types(m) & MEMBER and ("Park" not in v.types(m) or _listed_project(v, m))
                and not any(pk.key in m.key or m.key in pk.key for pk in parks)]
     for mt in SETTLE_RE.finditer(v.text):
         t0, t1 = mt.start(), mt.end()
         ca, cb = v.clause(t0)
         direct = [pk for pk in parks if 0 <= where[id(pk)] - t1 <= 3]
-        zai = [pk for pk in parks if 0 <= t0 - (where[id(pk)] + (pk.end - pk.start)) <= 1
+        zai = [pk for pk in parks if 0 <= t0 - ends[id(pk)] <= 1
                and v.text[max(0, where[id(pk)] - 1):where[id(pk)]] == "在"]
         if zai:  # X在P落地 / 将在P落地X
             for m in members:
