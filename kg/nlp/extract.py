@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from kg.nlp.mentions.find import find_spans
-from kg.nlp.mentions.frames import media_spans
 from kg.model import Article, Extraction, Mention
 from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
@@ -29,10 +28,9 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
     aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
     read = []
     for sent in article.sentences:
-        s = simplified_text[sent.start:sent.end]
-        if sent.kind in SKIP_KINDS:  # a byline names at most the outlet: 来源：东海新闻网
-            result.mentions.extend(_outlets(sent, s, source_text))
+        if sent.kind in SKIP_KINDS:
             continue
+        s = simplified_text[sent.start:sent.end]
         toks = seg.tokens(s)
         mentions = _mentions(sent, s, toks, source_text, seg, aliases)
         result.mentions.extend(mentions)
@@ -55,12 +53,6 @@ def _district(article: Article) -> Mention | None:
         return None
     return Mention(text=article.district, key=article.district, start=article.start, end=article.start,
                    types=("District",), sentence=-1, rule="article-district", confidence=0.6)
-
-
-def _outlets(sent, s: str, source_text: str) -> list[Mention]:
-    return [Mention(text=source_text[sent.start + sp.start:sent.start + sp.end], key=normalise(s[sp.start:sp.end]),
-                    start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types, sentence=sent.index,
-                    rule=sp.rule, confidence=sp.confidence) for sp in media_spans(s)]
 
 
 def _mentions(sent, s: str, toks, source_text: str, seg: Segmenter, aliases: dict[str, str]) -> list[Mention]:

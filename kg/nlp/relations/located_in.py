@@ -3,9 +3,10 @@ name or from the district article that names it as built, opened or landed."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.model import Mention, RelationMention
-from kg.nlp.gazetteer import DISTRICT_FORMS, STREET_CHARS, canonical_district, level_of
+from kg.nlp.gazetteer import DISTRICT_FORMS, DIVISIONS, STREET_CHARS, canonical_district, level_of
 from kg.nlp.relations.registry import relation_rule
 from kg.nlp.script import normalise
 from kg.nlp.relations.view import HOSTED, SentenceView
@@ -26,15 +27,16 @@ def _prefixes(key: str, room: int, among=LOCAL_PREFIXES):
             yield key[:n]
 
 
-def _around(district: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _around(district: str) -> frozenset[str]:
     """The article's district and the units above it (市南区, 青岛市, 山东省)."""
-    from kg.nlp.gazetteer import DIVISIONS
-
     out, name = {district}, district
     while name in DIVISIONS and DIVISIONS[name].parent:
         name = DIVISIONS[name].parent
         out.add(name)
-    return out
+    return frozenset(out)
+
+
 FOREIGN_START = re.compile(r"^(国家|全国|全省|中国|中央|国际|省|上海|北京|深圳|广州|天津|重庆|德国|美国|日本|韩国)")
 LANDING = ("落地", "落户", "入驻", "进驻", "引进", "引入", "集聚", "聚集", "签约", "开业", "开工", "投产", "建成",
            "揭牌", "成立", "组建", "设立", "吸引", "招引", "注册", "挂牌")
