@@ -85,11 +85,10 @@ def _divisions() -> dict[str, Division]:
 
 
 DIVISIONS = _divisions()
-HAND_FORMS: set[str] = set()  # the forms of the hand-made tables (the rest come from DIVISIONS)
 
 
-def _district_table() -> dict[str, str]:
-    """Every surface form -> canonical Simplified name."""
+def _hand_table() -> dict[str, str]:
+    """The hand-made tables' surface forms -> canonical Simplified name."""
     table: dict[str, str] = {}
     for full, shorts in QINGDAO_DISTRICTS.items():
         table[full] = full
@@ -112,7 +111,12 @@ def _district_table() -> dict[str, str]:
         table.setdefault(short, full)
     for nick, full in NICKNAMES.items():
         table[nick] = full
-    HAND_FORMS.update(table)
+    return table
+
+
+def _district_table() -> dict[str, str]:
+    """Every surface form -> canonical Simplified name: the hand-made tables, then DIVISIONS."""
+    table = dict(HAND_TABLE)
     for unit in DIVISIONS.values():
         table.setdefault(unit.name, unit.name)
         if unit.short and unit.level != "county":  # a county's bare short form is too often a word (乐业, 康乐)
@@ -120,6 +124,8 @@ def _district_table() -> dict[str, str]:
     return table
 
 
+HAND_TABLE = _hand_table()
+HAND_FORMS = frozenset(HAND_TABLE)  # taken anywhere; the national table's forms only on token boundaries
 DISTRICT_FORMS = _district_table()
 QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
 
