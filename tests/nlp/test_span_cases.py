@@ -14,7 +14,7 @@ from kg.nlp.script import to_traditional
 from kg.pipeline.run import extract_source
 
 CASES = {
-    "gazetteer-composite": ("上海黄浦区代表团来到崂山区考察。", {("上海黄浦区", ("District",))}),
+    "gazetteer-composite": ("上海黄浦区代表团来到崂山区考察。", {("黄浦区", ("District",))}),
     "gazetteer": ("上海黄浦区代表团来到崂山区考察。", {("崂山区", ("District",))}),
     "gazetteer-body": ("国务院和工信部支持省委部署。", {("国务院", ("GovernmentBody",)), ("工信部", ("GovernmentBody",)),
                                                  ("省委", ("GovernmentBody",))}),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp import lexicon as L
 from kg.model import Token
 from kg.nlp.gazetteer import DISTRICT_FORMS, DIVISIONS, HAND_FORMS, NATIONAL_BODIES, STREET_CHARS, canonical_district
-from kg.nlp.mentions.spans import CITY_COUNTY_RE, COMPOSITE_DISTRICT_RE, DISTRICT_RE, Span, tok_index
+from kg.nlp.mentions.spans import CITY_COUNTY_RE, DISTRICT_RE, Span, tok_index
 
 
 def district_spans(s: str, tokens: list[Token]) -> list[Span]:
@@ -15,15 +14,10 @@ def district_spans(s: str, tokens: list[Token]) -> list[Span]:
     (康乐 inside 健康乐园 is no county); the hand-made tables' forms are taken anywhere."""
     starts, ends = tok_index(tokens)
     out = []
-    for m in COMPOSITE_DISTRICT_RE.finditer(s):
-        if m.group(2)[:-1] in ("主城", "老城", "城", "市", "新城", "中心城", "市辖", "城市") or \
-                any(m.group(2).endswith(x) for x, t in L.SUFFIX_TYPES.items() if "Park" in t):
-            continue  # 青岛高新区 is a zone, not a county
-        out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group()))
-    for m in CITY_COUNTY_RE.finditer(s):
+    for m in CITY_COUNTY_RE.finditer(s):  # 上海黄浦区, 杭州市余杭区: the county, named after its city
         city, county = canonical_district(m.group(1)), DIVISIONS.get(m.group(2))
         if county is not None and city in (county.parent, DIVISIONS.get(county.parent, county).parent) \
-                and m.start() in starts and not any(sp.start <= m.start() < sp.end for sp in out):
+                and (m.group(1) in HAND_FORMS or m.start() in starts):
             out.append(Span(m.start(), m.end(), ("District",), "gazetteer-composite", 0.9, canonical=m.group(2)))
     for m in DISTRICT_RE.finditer(s):
         form = m.group()

@@ -19,9 +19,7 @@ MAX_NAME = 32
 PLACE_START_RE = re.compile(trie_regex(f for f in DISTRICT_FORMS if len(f) >= 2))
 SUFFIX_END_RE = re.compile("(" + "|".join(re.escape(x) for x in SUFFIXES if len(x) >= 2) + ")$")
 DISTRICT_RE = re.compile(trie_regex(DISTRICT_FORMS))
-# a city followed by one of its districts / counties: 上海黄浦区, 烟台莱阳市
-COMPOSITE_DISTRICT_RE = re.compile(r"(北京|上海|天津|重庆|广州|深圳|济南|青岛|烟台|潍坊|威海)([\u4e00-\u9fff]{2,3}[区县])")
-# any city (or province) followed by one of its own counties, from the national table: 杭州市余杭区, 宁波奉化区
+# a city (or province) followed by one of its own counties: 上海黄浦区, 杭州市余杭区, 烟台莱阳市
 CITY_COUNTY_RE = re.compile("(" + trie_regex(f for u in DIVISIONS.values() if u.level != "county"
                                              for f in (u.name, u.short) if f)
                             + ")(" + trie_regex(u.name for u in DIVISIONS.values() if u.level == "county") + ")")
