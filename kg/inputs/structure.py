@@ -7,7 +7,7 @@ import re
 
 from kg.model import Article, Block, Sentence, Source
 from kg.nlp.script import to_simplified
-from kg.nlp.gazetteer import STREET_CHARS, canonical_district, QINGDAO_LOCAL
+from kg.nlp.gazetteer import DISTRICT_RE, QINGDAO_LOCAL, STREET_CHARS, canonical_district, level_of
 
 # "青島日報2021年12月1日特1版" / "青岛日报 2021年12月1日 第3版"
 EDITION_RE = re.compile(
@@ -100,9 +100,6 @@ def _district_of(title_lines: list[str], first_text: str) -> str | None:
 def _national_place(sample: str) -> str | None:
     """The county (else the prefecture-level city) of China an article's headline and opening
     name most often: 余杭区 in 余杭区举行…, 长沙市 in a 新华社长沙…电 dateline."""
-    from kg.nlp.gazetteer import level_of
-    from kg.nlp.mentions.spans import DISTRICT_RE
-
     counts: dict[str, list[int]] = {}
     for m in DISTRICT_RE.finditer(sample):
         name = canonical_district(m.group())

@@ -64,6 +64,27 @@ NATIONAL_BODIES = (
 )
 
 
+def trie_regex(words) -> str:
+    """One regular expression matching any of `words`, longest first, as a trie: matching
+    costs the length of the match, not the number of words."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        end = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return walk(trie)
+
+
 class Division:
     """One administrative unit of China: adcode, name, level, the unit above it, short form."""
 
@@ -127,28 +148,8 @@ def _district_table() -> dict[str, str]:
 HAND_TABLE = _hand_table()
 HAND_FORMS = frozenset(HAND_TABLE)  # taken anywhere; the national table's forms only on token boundaries
 DISTRICT_FORMS = _district_table()
+DISTRICT_RE = re.compile(trie_regex(DISTRICT_FORMS))  # every form, the longest where several start at a place
 QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
-
-
-def trie_regex(words) -> str:
-    """One regular expression matching any of `words`, longest first, as a trie: matching
-    costs the length of the match, not the number of words."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def walk(node: dict) -> str:
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        end = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return walk(trie)
 
 
 def level_of(name: str) -> str | None:

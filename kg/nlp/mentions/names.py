@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from kg.model import Token
-from kg.nlp.gazetteer import DISTRICT_FORMS, DIVISIONS, HAND_FORMS, NATIONAL_BODIES, STREET_CHARS, canonical_district
-from kg.nlp.mentions.spans import CITY_COUNTY_RE, DISTRICT_RE, Span, tok_index
+from kg.nlp.gazetteer import (DISTRICT_FORMS, DISTRICT_RE, DIVISIONS, HAND_FORMS, NATIONAL_BODIES, STREET_CHARS,
+                              canonical_district)
+from kg.nlp.mentions.spans import CITY_COUNTY_RE, Span, tok_index
 
 
 def district_spans(s: str, tokens: list[Token]) -> list[Span]:
