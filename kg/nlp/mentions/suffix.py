@@ -230,16 +230,12 @@ def suffix_types(name: str, suffix: str) -> tuple[str, ...]:
     return types
 
 
-GOV_HEADS = {"局": "GovernmentBody", "厅": "GovernmentBody", "委": "GovernmentBody", "署": "GovernmentBody",
-             "办": "GovernmentBody"}
-
-
 def government_spans(s: str, tokens: list[Token]) -> list[Span]:
-    """A body whose one-character head is a token of its own, named from a place: 青岛市|工业|和|
-    信息化|局, 淄博市|工信|局 (和/与 join the nouns of its remit)."""
+    """A body whose one-character head (局, 厅, 部…: ORG_CHAR_SUFFIX) is a token of its own, named
+    from a place: 烟台市|工业|和|信息化|局, 威海市|商务|局 (和/与 join the nouns of its remit)."""
     out: list[Span] = []
     for i, t in enumerate(tokens):
-        if t.word not in GOV_HEADS or i < 2:
+        if t.word not in L.ORG_CHAR_SUFFIX or i < 2:
             continue
         j = i - 1
         while j > 0 and (tokens[j].pos in NOMINAL_POS or tokens[j].word in ("和", "与", "及")) \
@@ -247,5 +243,5 @@ def government_spans(s: str, tokens: list[Token]) -> list[Span]:
             j -= 1
         if tokens[j].word in DISTRICT_FORMS and j < i - 1 and tokens[j + 1].word not in ("和", "与", "及") \
                 and tokens[i - 1].word not in ("和", "与", "及"):
-            out.append(Span(tokens[j].start, t.end, (GOV_HEADS[t.word],), "gov-body", 0.75))
+            out.append(Span(tokens[j].start, t.end, (L.ORG_CHAR_SUFFIX[t.word],), "gov-body", 0.75))
     return out
