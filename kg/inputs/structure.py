@@ -99,7 +99,7 @@ def _district_of(title_lines: list[str], first_text: str) -> str | None:
 
 def _national_place(sample: str) -> str | None:
     """The county (else the prefecture-level city) of China an article's headline and opening
-    name most often: 余杭区 in 余杭区举行…, 长沙市 in a 新华社长沙…电 dateline."""
+    name most often: 江宁区 in 江宁区举行…, 长沙市 in a 新华社长沙…电 dateline."""
     counts: dict[str, list[int]] = {}
     for m in DISTRICT_RE.finditer(sample):
         name = canonical_district(m.group())

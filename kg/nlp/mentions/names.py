@@ -15,7 +15,7 @@ def district_spans(s: str, tokens: list[Token]) -> list[Span]:
     (康乐 inside 健康乐园 is no county); the hand-made tables' forms are taken anywhere."""
     starts, ends = tok_index(tokens)
     out = []
-    for m in CITY_COUNTY_RE.finditer(s):  # 上海黄浦区, 杭州市余杭区: the county, named after its city
+    for m in CITY_COUNTY_RE.finditer(s):  # 上海黄浦区, 南京市江宁区: the county, named after its city
         city, county = canonical_district(m.group(1)), DIVISIONS.get(m.group(2))
         if county is not None and city in (county.parent, DIVISIONS.get(county.parent, county).parent) \
                 and (m.group(1) in HAND_FORMS or m.start() in starts):
