@@ -40,7 +40,7 @@ def _amounts_in(s: str):
     for mt in AREA_RE.finditer(s):
         if any(a <= mt.start() < b for a, b in taken):
             continue
-        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * (1000000 if mt.group("cur") == "平方公里" else 1)
+        value = Decimal(mt.group("num")) * UNITS[mt.group("unit")] * AREA_UNITS[mt.group("cur")]
         yield mt, "areaM2", value, "面积"
 
 
