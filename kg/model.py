@@ -160,6 +160,7 @@ class Extraction:
     relations: list[RelationMention] = field(default_factory=list)
     amounts: list[AmountMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    candidates: list = field(default_factory=list)  # kg.nlp.relations.candidates.Candidate, when kept
 
 
 @dataclass

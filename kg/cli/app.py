@@ -1,13 +1,13 @@
 """The `kg` click group: parses arguments, calls one library function, prints. The commands
 live in kg.cli.graph_cmds (write the graph), kg.cli.read_cmds (read it) and kg.cli.serve_cmds
-(serve and push it); kg.cli.common maps errors to one line and an exit code."""
+(serve and push it), kg.cli.train_cmds (fit the pair scorer); kg.cli.common maps errors to one line and an exit code."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from kg.cli import graph_cmds, read_cmds, serve_cmds
+from kg.cli import graph_cmds, read_cmds, serve_cmds, train_cmds
 from kg.rdf.store import STORE_ENV
 
 
@@ -26,7 +26,7 @@ def cli(ctx: click.Context, store: Path | None) -> None:
 
 for _command in (graph_cmds.build, graph_cmds.ingest, graph_cmds.articles, graph_cmds.remove, read_cmds.query,
                  read_cmds.view, read_cmds.export, read_cmds.validate, read_cmds.eval_, serve_cmds.serve,
-                 serve_cmds.push):
+                 serve_cmds.push, train_cmds.train):
     cli.add_command(_command)
 
 

@@ -8,7 +8,8 @@ from kg.nlp.mentions.find import find_spans
 from kg.model import Article, Extraction, Mention
 from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
-from kg.nlp.relations.rules import sentence_relations
+from kg.nlp.relations.rules import decide
+from kg.nlp.relations.scorer import PairScorer, default_scorer
 from kg.nlp.relations.view import Context, SentenceView
 from kg.nlp.script import normalise
 from kg.nlp.segment import Segmenter, default_segmenter
@@ -16,15 +17,21 @@ from kg.nlp.segment import Segmenter, default_segmenter
 # 中国国际贸易促进委员会（以下简称“贸促会”）: the short form names the same thing in this article
 ABBREVIATION_RE = re.compile(r"[（(](?:以下|下)?简称[为：:]?“?(?P<short>[^”“）)，,。]{2,12})”?[）)]")
 SKIP_KINDS = {"byline"}
+DEFAULT = object()
 
 
 def extract_article(article: Article, source_text: str, simplified_text: str,
-                    seg: Segmenter | None = None) -> Extraction:
-    """Everything the rules find in one article. `simplified_text` is the whole source in
-    Simplified script, same length as `source_text`; `seg` (default: jieba) segments it.
-    Mentions first, sentence by sentence; then relations, with the article's context."""
+                    seg: Segmenter | None = None, *, scorer: PairScorer | None | object = DEFAULT,
+                    keep_candidates: bool = False) -> Extraction:
+    """Everything found in one article. `simplified_text` is the whole source in Simplified
+    script, same length as `source_text`; `seg` (default: jieba) segments it; `scorer` (default:
+    the shipped pair scorer; None: the rules alone) decides the relations. Mentions first,
+    sentence by sentence; then relations, with the article's context. `keep_candidates` keeps
+    every candidate relation in `Extraction.candidates` (for training)."""
     seg = seg or default_segmenter()
+    scorer = default_scorer() if scorer is DEFAULT else scorer
     result = Extraction(article=article)
+    keep = result.candidates if keep_candidates else None
     aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
     read = []
     for sent in article.sentences:
@@ -41,7 +48,7 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
             ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
         if sent.kind in ("paragraph", "caption", "heading", "headline"):
             view = SentenceView(s, mentions, sent.start, sent.index, ctx, toks, sent.kind)
-            result.relations.extend(sentence_relations(view))
+            result.relations.extend(decide(view, scorer, keep))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index, ctx))
             result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
     return result

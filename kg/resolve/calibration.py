@@ -4,7 +4,8 @@ rule a fact is credited to (kg.resolve.entities keeps the most confident per fac
 confidence then recorded is the rule's precision measured on the seed gold (`kg eval --gold
 tests/data/seed-gold --by-rule`, 2026-11-27), shrunk towards its prior by PRIOR_WEIGHT
 pseudo-relations, so a rule seen on three relations does not claim 1.0 or 0.33. A rule the
-gold never measured keeps its prior.
+gold never measured keeps its prior. The relations the pair scorer adds (`pair-scorer`,
+kg.nlp.relations.scorer) keep its probability: the scorer is calibrated by its training.
 
 The seed is the set the rules were developed on: expect lower precision on unseen articles.
 Re-measure after changing a rule, and on your own gold to calibrate for your articles."""

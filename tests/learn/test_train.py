@@ -1,0 +1,72 @@
+"""`kg train` on invented articles: it writes weights and a manifest, scores a held-out set
+both ways, and bad input is one line and exit code 2 with nothing written."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli.app import cli
+from kg.nlp.relations.scorer import PairScorer
+
+# invented articles of the genre, one in Traditional script, with their gold
+ARTICLES = {
+    "a1": ("青岛海洋数字产业园加快建设\n华峰科技公司、云帆智能公司等企业入驻青岛海洋数字产业园。",
+           [("华峰科技公司", "Organization"), ("云帆智能公司", "Organization"), ("青岛海洋数字产业园", "Park")],
+           [(0, "joinedPark", 2), (1, "joinedPark", 2)]),
+    "a2": ("烟台新材料产业园项目签约\n蓝石新材料公司与金桥投资集团签约，双方共建烟台新材料产业园。",
+           [("蓝石新材料公司", "Organization"), ("金桥投资集团", "Organization"), ("烟台新材料产业园", "Park")],
+           [(0, "partner", 1), (2, "ledBy", 0)]),
+    "a3": ("濰坊智慧物流園開園\n遠航物流公司、星輝電子公司入駐濰坊智慧物流園。",
+           [("遠航物流公司", "Organization"), ("星輝電子公司", "Organization"), ("濰坊智慧物流園", "Park")],
+           [(0, "joinedPark", 2), (1, "joinedPark", 2)]),
+    "a4": ("威海海洋生物产业园再添新成员\n海川生物公司、明德医药公司等企业入驻威海海洋生物产业园。",
+           [("海川生物公司", "Organization"), ("明德医药公司", "Organization"), ("威海海洋生物产业园", "Park")],
+           [(0, "joinedPark", 2), (1, "joinedPark", 2)]),
+}
+
+
+@pytest.fixture
+def training(tmp_path):
+    texts, gold = tmp_path / "texts", tmp_path / "gold"
+    texts.mkdir()
+    gold.mkdir()
+    for name, (text, ents, rels) in ARTICLES.items():
+        (texts / f"{name}.txt").write_text(text, encoding="utf-8")
+        doc = {"doc": name, "entities": [{"id": f"e{i}", "name": n, "types": [t]} for i, (n, t) in enumerate(ents)],
+               "relations": [{"s": f"e{s}", "p": p, "o": f"e{o}"} for s, p, o in rels]}
+        (gold / f"{name}.gold.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return tmp_path, texts, gold
+
+
+def test_train_writes_weights_and_manifest(training):
+    root, texts, gold = training
+    out = root / "w.json"
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "-o", str(out),
+                                   "--leave-one-out", "toy"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("Trained on 4 articles (")
+    assert "== toy: rules alone\n[strict] entities:" in res.stdout
+    assert "== toy: rules + scorer, leave one article out\n" in res.stdout
+    scorer = PairScorer.load(out)
+    assert scorer.about["articles"] == 4 and scorer.about["positives"] >= 6
+    manifest = json.loads((root / "w-manifest.json").read_text(encoding="utf-8"))
+    assert [m["file"] for m in manifest] == ["a1.txt", "a2.txt", "a3.txt", "a4.txt"]
+    assert all("text" not in m for m in manifest)
+    assert scorer.weights.get("joinedPark|rule:joinedPark-settle", 0) > 0
+
+
+def test_train_on_a_folder_without_gold_writes_nothing(training):
+    root, texts, _ = training
+    empty = root / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(empty), "-o", str(root / "w.json")])
+    assert res.exit_code == 2
+    assert res.output == f"Error: no gold files (*.json) in {empty}; pass the folder that holds them\n"
+    assert not (root / "w.json").exists()
+
+
+def test_leave_one_out_of_an_unknown_set(training):
+    _, texts, gold = training
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "--leave-one-out", "dev"])
+    assert res.exit_code == 2
+    assert res.output == "Error: --leave-one-out dev: no --set of that name; use one of toy\n"
