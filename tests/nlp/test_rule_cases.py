@@ -144,12 +144,26 @@ def test_district_prefix_is_cut_from_the_written_name():
     ("青岛海洋数字产业园规划面积5.71平方公里。", ("areaM2", "5710000")),
     ("青岛海洋数字产业园占地30公顷。", ("areaM2", "300000")),
     ("投资52亿的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "5200000000")),
+    ("预计总投资逾百亿元的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "10000000000")),  # a round number in words
+    ("青岛海洋数字产业园总投资两百亿元。", ("totalInvestmentCNY", "20000000000")),
+    ("海川集团拟投资30亿元打造的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "3000000000")),
 ])
 def test_amount_units(sentence, expected):
+    """Each unit converts as the guidelines say, for the park the sentence names."""
     for text in (sentence, to_traditional(sentence)):
         src = Source(path="case.txt", name="case.txt", text=f"市南：测试\n{text}\n", encoding="utf-8", digest="0" * 12)
         (ex, _), = extract_source(src)
         assert [(a.subject.key, a.predicate, f"{a.value.normalize():f}") for a in ex.amounts] == [(PARK, *expected)]
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_amounts_in_a_row_share_their_subject(script):
+    text = "市南：测试\n其中，青岛海洋数字产业园项目总投资30亿元，一期占地约120亩，建筑面积约17万平方米，将建设研发楼。\n"
+    text = to_traditional(text) if script == "zh-Hant" else text
+    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
+    got = {(a.subject.key, a.predicate, f"{a.value.normalize():f}") for a in ex.amounts}
+    assert got == {("青岛海洋数字产业园项目", "totalInvestmentCNY", "3000000000"),
+                   ("青岛海洋数字产业园项目", "areaM2", "80000.4"), ("青岛海洋数字产业园项目", "areaM2", "170000")}
 
 
 @pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
