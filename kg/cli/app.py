@@ -1,6 +1,7 @@
 """The `kg` click group: parses arguments, calls one library function, prints. The commands
-live in kg.cli.graph_cmds (write the graph), kg.cli.read_cmds (read it) and kg.cli.serve_cmds
-(serve and push it), kg.cli.train_cmds (fit the pair scorer); kg.cli.common maps errors to one line and an exit code."""
+live in kg.cli.graph_cmds (write the graph), kg.cli.read_cmds (read it), kg.cli.serve_cmds
+(serve and push it) and kg.cli.train_cmds (fit the pair scorer); kg.cli.common maps errors
+to one line and an exit code."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -114,9 +114,9 @@ def validate(ctx):
 @handle_errors
 def eval_(ctx, gold, show_misses, by_rule, as_json):
     """Score the graph against gold annotations (entities, relations, amounts)."""
-    from kg.out.evaluate import evaluate, format_rules, format_scores, precision_by_rule
+    from kg.out.evaluate import evaluate, format_rules, format_scores, gold_files, precision_by_rule
 
-    files = (sorted(gold.glob("*.gold.json")) or sorted(gold.glob("*.json"))) if gold.is_dir() else [gold]
+    files = gold_files(gold)
     if not files:
         raise InputError(f"{gold} holds no .json gold files")
     graph = api.load_graph(ctx.obj["store"])

@@ -1,14 +1,12 @@
 """`kg train`: fit the pair scorer on gold annotations and the texts they annotate."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from kg.cli.common import handle_errors
 from kg.errors import InputError
-from kg.out.files import write_atomic
 
 
 @click.command()
@@ -38,9 +36,7 @@ def train(ctx, sets, out, loo):
         raise InputError(f"--leave-one-out {unknown[0]}: no --set of that name; use one of {', '.join(names)}")
     result = fit([TrainingSet(*s) for s in sets], leave_one_out=list(loo),
                  progress=lambda msg: click.echo(msg, err=True))
-    manifest = out.with_name(out.stem + "-manifest.json")
-    write_atomic(out, (json.dumps(result.scorer.to_json(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    write_atomic(manifest, (json.dumps(result.manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    manifest = result.write(out)
     about = result.scorer.about
     click.echo(f"Trained on {about['articles']} articles ({about['candidates']} candidates, "
                f"{about['positives']} right, {about['features']} features); wrote {out} and {manifest}")

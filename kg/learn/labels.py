@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.nlp.relations.candidates import Candidate
-from kg.out.evaluate import norm, same_name
-
-SYMMETRIC = {"partner"}
+from kg.nlp.relations.candidates import SYMMETRIC, Candidate
+from kg.out.evaluate import gold_files, norm, same_name
 
 
 @dataclass
@@ -37,7 +35,7 @@ class GoldDoc:
 
 def read_gold_dir(folder: Path) -> dict[str, GoldDoc]:
     """The gold files of a folder (*.gold.json, else *.json), by their doc name."""
-    files = sorted(folder.glob("*.gold.json")) or sorted(folder.glob("*.json"))
+    files = gold_files(folder)
     if not files:
         raise InputError(f"no gold files (*.json) in {folder}; pass the folder that holds them")
     docs = {}

@@ -25,4 +25,3 @@ def fit(rows: list[list[str]], labels: list[int], *, epochs: int = 25, rate: flo
                 g2[f] = g2.get(f, 0.0) + grad * grad
                 w[f] = wf - rate * grad / math.sqrt(g2[f] + 1e-8)
     return w
-

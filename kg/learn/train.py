@@ -181,9 +181,6 @@ class TrainingSet:
     texts: Path
     gold: Path
 
-    def gold_files(self) -> list[Path]:
-        return sorted(self.gold.glob("*.gold.json")) or sorted(self.gold.glob("*.json"))
-
     def sources(self) -> dict[str, dict]:
         """Where each text was fetched from (sources.json beside the gold or the texts), by id."""
         for folder in (self.gold, self.texts):
@@ -202,12 +199,22 @@ class Training:
     manifest: list[dict]
     figures: dict[str, dict[str, list[dict]]]  # set -> rules | scorer (leave one out) -> scores
 
+    def write(self, out: Path) -> Path:
+        """Write the weights to `out` and the manifest beside it (atomically); returns its path."""
+        from kg.out.files import write_atomic
+
+        manifest = out.with_name(out.stem + "-manifest.json")
+        self.scorer.about["manifest"] = manifest.name
+        for path, data in ((out, self.scorer.to_json()), (manifest, self.manifest)):
+            write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        return manifest
+
 
 def train(sets: list[TrainingSet], *, leave_one_out: list[str] = (), settings: Settings = Settings(),
           progress=None) -> Training:
     """Fit the pair scorer on every article of `sets`; for each set named in `leave_one_out`,
     score it with the rules alone and with each article decided by a scorer that never saw it."""
-    from kg.out.evaluate import evaluate
+    from kg.out.evaluate import evaluate, gold_files
 
     examples, manifest, by_set = [], [], {}
     for ts in sets:
@@ -218,12 +225,12 @@ def train(sets: list[TrainingSet], *, leave_one_out: list[str] = (), settings: S
         for ex in found:
             manifest.append({**ex.source, **where.get(Path(ex.source["file"]).stem, {}), "article": ex.group})
     scorer = fit_scorer(examples, settings)
-    scorer.about["manifest"] = "pair-scorer-manifest.json"
     figures = {}
     for name in leave_one_out:
         ts = next(t for t in sets if t.name == name)
         if progress:
             progress(f"leaving each article of {name} out in turn ({len(by_set[name])} fits)")
-        figures[name] = {"rules": evaluate(graph_of(decided(by_set[name], None)), ts.gold_files()),
-                         "scorer": evaluate(graph_of(held_out(examples, by_set[name], settings)), ts.gold_files())}
+        files = gold_files(ts.gold)
+        figures[name] = {"rules": evaluate(graph_of(decided(by_set[name], None)), files),
+                         "scorer": evaluate(graph_of(held_out(examples, by_set[name], settings)), files)}
     return Training(scorer, sorted(manifest, key=lambda r: r["article"]), figures)

@@ -37,7 +37,7 @@ class RustTagger:
         return self
 
     @property
-    def FREQ(self) -> dict[str, int]:  # noqa: N802  (jieba's name)
+    def FREQ(self) -> dict[str, int]:
         if self._freq is None:
             self._freq = _dictionary_counts()
         return self._freq
@@ -61,7 +61,7 @@ def _default_tagger():
         return RustTagger()
     except ImportError:
         import jieba
-        import jieba.posseg as posseg
+        from jieba import posseg
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()

@@ -60,6 +60,13 @@ class Gold:
     amounts: list[tuple[int, str, float]] = field(default_factory=list)
 
 
+def gold_files(path: Path) -> list[Path]:
+    """The gold files a path names: itself, or a folder's *.gold.json files (else its *.json)."""
+    if not path.is_dir():
+        return [path]
+    return sorted(path.glob("*.gold.json")) or sorted(path.glob("*.json"))
+
+
 def load_gold(paths: list[Path]) -> Gold:
     """Read gold JSON files; a malformed file is one clear InputError."""
     gold = Gold()
