@@ -161,6 +161,7 @@ class Extraction:
     amounts: list[AmountMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     candidates: list = field(default_factory=list)  # kg.nlp.relations.candidates.Candidate, when kept
+    mention_features: list = field(default_factory=list)  # (Mention, features) for the mention filter, when kept
 
 
 @dataclass

@@ -1,11 +1,13 @@
-"""`kg train`: fit the pair scorer on gold annotations and the texts they annotate.
+"""`kg train`: fit the pair scorer and the mention filter on gold annotations and the texts they
+annotate.
 
 Each training set is a folder of texts and a folder of gold files (one per text, named like it:
 dev01.txt and dev01.gold.json; a file of several articles may have its gold split by page).
 Every article is extracted with the rules alone, keeping all its candidate relations; the gold
 labels them; features seen in fewer than `min_articles` articles are dropped (no name of one
 article is learnt); the thresholds that give each relation its best F1 are chosen on
-out-of-fold probabilities (folds by article); the weights are then fitted on everything."""
+out-of-fold probabilities (folds by article); the weights are then fitted on everything. The
+mention filter is fitted the same way on the mentions (kg.learn.mentions)."""
 from __future__ import annotations
 
 import datetime
@@ -18,10 +20,14 @@ from kg.inputs.read import read_inputs
 from kg.inputs.structure import parse
 from kg.learn.labels import GoldDoc, merged, read_gold_dir
 from kg.learn.logistic import fit
+from kg.learn.mentions import fit_filter
 from kg.model import RELATIONS, Extraction
 from kg.nlp.extract import extract_article
+from kg.nlp.mentions.keep import MentionFilter, dropped, without
 from kg.nlp.relations.scorer import PairScorer
 from kg.nlp.script import detect_script, to_simplified
+
+MANIFEST = "training-manifest.json"
 
 
 @dataclass
@@ -34,6 +40,7 @@ class Example:
     gold: GoldDoc
     labels: list[int] = field(default_factory=list)
     source: dict = field(default_factory=dict)  # manifest row: file, chars, digest
+    mention_labels: list[int] = field(default_factory=list)
 
 
 def collect(name: str, texts: Path, gold: Path) -> list[Example]:
@@ -46,11 +53,12 @@ def collect(name: str, texts: Path, gold: Path) -> list[Example]:
         g = docs.get(stem) or merged(list(docs.values()))
         simplified, script = to_simplified(src.text), detect_script(src.text)
         for article in parse(src):
-            ex = extract_article(article, src.text, simplified, scorer=None, keep_candidates=True)
+            ex = extract_article(article, src.text, simplified, scorer=None, keeper=None, keep_candidates=True)
             group = f"{name}/{stem}" + (f"#{article.number}" if stem not in docs else "")
             labels = [int(g.confirms(c)) for c in ex.candidates]
+            named = [int(bool(g.ids_of(m.key, m.text))) for m, _ in ex.mention_features]
             out.append(Example(group, ex, script, g, labels, {"set": name, "file": src.name,
-                                                              "chars": len(src.text), "sha1": src.digest}))
+                                                              "chars": len(src.text), "sha1": src.digest}, named))
     return out
 
 
@@ -112,6 +120,7 @@ class Settings:
     rate: float = 0.2
     l2: float = 0.01
     floor: float = 0.3  # no relation is added below this probability
+    keep_ceiling: float = 0.3  # no mention more likely a name than this is dropped
 
 
 def fit_scorer(examples: list[Example], settings: Settings = Settings()) -> PairScorer:
@@ -139,13 +148,18 @@ def _fit(examples: list[Example], keep: set[str], st: Settings) -> dict[str, flo
     return fit(rows, labels, epochs=st.epochs, rate=st.rate, l2=st.l2)
 
 
-def decided(examples: list[Example], scorer: PairScorer | None) -> list[tuple[Extraction, str]]:
-    """The examples' extractions with the relations the scorer adds (None: the rules' alone)."""
+def decided(examples: list[Example], scorer: PairScorer | None,
+            keeper: MentionFilter | None = None) -> list[tuple[Extraction, str]]:
+    """The examples' extractions with the relations the scorer adds (None: the rules' alone),
+    without the mentions the filter drops (None: all kept)."""
     out = []
     for ex in examples:
         e = ex.extraction
         relations = e.relations + (scorer.decide(e.candidates) if scorer else [])
-        out.append((Extraction(e.article, e.mentions, relations, e.amounts, e.dates), ex.script))
+        x = Extraction(e.article, e.mentions, relations, e.amounts, e.dates, e.candidates, e.mention_features)
+        if keeper is not None:
+            x = without(x, dropped({id(m): f for m, f in e.mention_features}, keeper))
+        out.append((x, ex.script))
     return out
 
 
@@ -165,11 +179,13 @@ def graph_of(items: list[tuple[Extraction, str]]):
 
 
 def held_out(examples: list[Example], held: list[Example], settings: Settings) -> list[tuple[Extraction, str]]:
-    """Each of `held` decided by a scorer fitted on every other article (leave one article out)."""
+    """Each of `held` decided by a scorer and a filter fitted on every other article (leave one
+    article out)."""
     out = []
     for ex in held:
         rest = [e for e in examples if e.group != ex.group]
-        out += decided([ex], fit_scorer(rest, replace(settings, folds=3)))
+        inner = replace(settings, folds=3)
+        out += decided([ex], fit_scorer(rest, inner), fit_filter(rest, inner))
     return out
 
 
@@ -196,18 +212,21 @@ class Training:
     """What `kg train` returns: the scorer, its manifest, and the figures it was judged by."""
 
     scorer: PairScorer
+    keeper: MentionFilter
     manifest: list[dict]
     figures: dict[str, dict[str, list[dict]]]  # set -> rules | scorer (leave one out) -> scores
 
-    def write(self, out: Path) -> Path:
-        """Write the weights to `out` and the manifest beside it (atomically); returns its path."""
+    def write(self, folder: Path) -> list[Path]:
+        """Write pair-scorer.json, mention-filter.json and training-manifest.json into `folder`
+        (each atomically); returns their paths."""
         from kg.out.files import write_atomic
 
-        manifest = out.with_name(out.stem + "-manifest.json")
-        self.scorer.about["manifest"] = manifest.name
-        for path, data in ((out, self.scorer.to_json()), (manifest, self.manifest)):
+        paths = [folder / "pair-scorer.json", folder / "mention-filter.json", folder / MANIFEST]
+        for model in (self.scorer, self.keeper):
+            model.about["manifest"] = MANIFEST
+        for path, data in zip(paths, (self.scorer.to_json(), self.keeper.to_json(), self.manifest)):
             write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        return manifest
+        return paths
 
 
 def train(sets: list[TrainingSet], *, leave_one_out: list[str] = (), settings: Settings = Settings(),
@@ -224,7 +243,7 @@ def train(sets: list[TrainingSet], *, leave_one_out: list[str] = (), settings: S
         where = ts.sources()
         for ex in found:
             manifest.append({**ex.source, **where.get(Path(ex.source["file"]).stem, {}), "article": ex.group})
-    scorer = fit_scorer(examples, settings)
+    scorer, keeper = fit_scorer(examples, settings), fit_filter(examples, settings)
     figures = {}
     for name in leave_one_out:
         ts = next(t for t in sets if t.name == name)
@@ -233,4 +252,4 @@ def train(sets: list[TrainingSet], *, leave_one_out: list[str] = (), settings: S
         files = gold_files(ts.gold)
         figures[name] = {"rules": evaluate(graph_of(decided(by_set[name], None)), files),
                          "scorer": evaluate(graph_of(held_out(examples, by_set[name], settings)), files)}
-    return Training(scorer, sorted(manifest, key=lambda r: r["article"]), figures)
+    return Training(scorer, keeper, sorted(manifest, key=lambda r: r["article"]), figures)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.mentions.find import find_spans
 from kg.model import Article, Extraction, Mention
+from kg.nlp.mentions.find import find_spans
+from kg.nlp.mentions.keep import MentionFilter, default_filter, dropped, mention_features, without
 from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
 from kg.nlp.relations.rules import decide
@@ -22,17 +23,21 @@ DEFAULT = object()
 
 def extract_article(article: Article, source_text: str, simplified_text: str,
                     seg: Segmenter | None = None, *, scorer: PairScorer | None | object = DEFAULT,
-                    keep_candidates: bool = False) -> Extraction:
+                    keeper: MentionFilter | None | object = DEFAULT, keep_candidates: bool = False) -> Extraction:
     """Everything found in one article. `simplified_text` is the whole source in Simplified
-    script, same length as `source_text`; `seg` (default: jieba) segments it; `scorer` (default:
-    the shipped pair scorer; None: the rules alone) decides the relations. Mentions first,
-    sentence by sentence; then relations, with the article's context. `keep_candidates` keeps
-    every candidate relation in `Extraction.candidates` (for training)."""
+    script, same length as `source_text`; `seg` (default: jieba-rs) segments it; `scorer`
+    (default: the shipped pair scorer; None: the rules alone) decides the relations; `keeper`
+    (default: the shipped mention filter; None: keep all) drops what is no name, with what was
+    said of it. Mentions first, sentence by sentence; then relations, with the article's
+    context. `keep_candidates` keeps every candidate relation in `Extraction.candidates` and
+    every mention's features in `Extraction.mention_features` (for training)."""
     seg = seg or default_segmenter()
     scorer = default_scorer() if scorer is DEFAULT else scorer
+    keeper = default_filter() if keeper is DEFAULT else keeper
     result = Extraction(article=article)
     keep = result.candidates if keep_candidates else None
     aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
+    features: dict[int, list[str]] = {}  # id(mention) -> its features, for the mention filter
     read = []
     for sent in article.sentences:
         if sent.kind in SKIP_KINDS:
@@ -40,6 +45,9 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
         s = simplified_text[sent.start:sent.end]
         toks = seg.tokens(s)
         mentions = _mentions(sent, s, toks, source_text, seg, aliases)
+        if keeper is not None or keep_candidates:
+            features.update((id(m), mention_features(m, s, sent.start, toks, seg))
+                            for m in mentions if "District" not in m.types)
         result.mentions.extend(mentions)
         read.append((sent, s, toks, mentions))
     ctx = Context(district=_district(article), topic_park=topic_park(read))
@@ -51,7 +59,9 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
             result.relations.extend(decide(view, scorer, keep))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index, ctx))
             result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
-    return result
+    if keep_candidates:
+        result.mention_features = [(m, features[id(m)]) for m in result.mentions if id(m) in features]
+    return without(result, dropped(features, keeper)) if keeper is not None else result
 
 
 def _district(article: Article) -> Mention | None:

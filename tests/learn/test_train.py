@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.app import cli
+from kg.nlp.mentions.keep import MentionFilter
 from kg.nlp.relations.scorer import PairScorer
 
 # invented articles of the genre, one in Traditional script, with their gold
@@ -40,16 +41,20 @@ def training(tmp_path):
 
 def test_train_writes_weights_and_manifest(training):
     root, texts, gold = training
-    out = root / "w.json"
+    out = root / "out"
+    out.mkdir()
     res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "-o", str(out),
                                    "--leave-one-out", "toy"])
     assert res.exit_code == 0, res.output
-    assert res.stdout.startswith("Trained on 4 articles (")
+    assert res.stdout.startswith("Trained on 4 articles: pair scorer ")
     assert "== toy: rules alone\n[strict] entities:" in res.stdout
-    assert "== toy: rules + scorer, leave one article out\n" in res.stdout
-    scorer = PairScorer.load(out)
+    assert "== toy: rules + scorer + filter, leave one article out\n" in res.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["mention-filter.json", "pair-scorer.json", "training-manifest.json"]
+    scorer = PairScorer.load(out / "pair-scorer.json")
     assert scorer.about["articles"] == 4 and scorer.about["positives"] >= 6
-    manifest = json.loads((root / "w-manifest.json").read_text(encoding="utf-8"))
+    keeper = MentionFilter.load(out / "mention-filter.json")
+    assert keeper.about["mentions"] >= 12 and 0 <= keeper.thresholds["mention"] <= 0.3
+    manifest = json.loads((out / "training-manifest.json").read_text(encoding="utf-8"))
     assert [m["file"] for m in manifest] == ["a1.txt", "a2.txt", "a3.txt", "a4.txt"]
     assert all("text" not in m for m in manifest)
     assert scorer.weights.get("joinedPark|rule:joinedPark-settle", 0) > 0
@@ -59,10 +64,10 @@ def test_train_on_a_folder_without_gold_writes_nothing(training):
     root, texts, _ = training
     empty = root / "empty"
     empty.mkdir()
-    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(empty), "-o", str(root / "w.json")])
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(empty), "-o", str(root)])
     assert res.exit_code == 2
     assert res.output == f"Error: no gold files (*.json) in {empty}; pass the folder that holds them\n"
-    assert not (root / "w.json").exists()
+    assert not (root / "pair-scorer.json").exists()
 
 
 def test_leave_one_out_of_an_unknown_set(training):

@@ -57,15 +57,16 @@ def test_scorer_of_the_environment(tmp_path, monkeypatch):
     path.write_text(json.dumps(PairScorer({"a": 1.0}, {"ledBy": 0.9}).to_json()), encoding="utf-8")
     for value, want in (("none", None), (str(path), {"ledBy": 0.9})):
         monkeypatch.setenv("QDKG_PAIR_SCORER", value)
-        monkeypatch.setattr(S, "_DEFAULT", [])
+        S.SHIPPED.reset()
         got = S.default_scorer()
         assert (got.thresholds if got else None) == want
+    S.SHIPPED.reset()
 
 
 def test_a_broken_weights_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "w.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InputError, match="cannot read pair-scorer weights .*retrain with `kg train`"):
+    with pytest.raises(InputError, match="cannot read model weights .*retrain with `kg train`"):
         PairScorer.load(bad)
 
 

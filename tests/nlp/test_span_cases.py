@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from kg.inputs.structure import parse
 from kg.model import Source
+from kg.nlp.extract import extract_article
 from kg.nlp.mentions.derived import amount_object_spans, shared_head_spans
 from kg.nlp.mentions.find import RULE_RANK
 from kg.nlp.mentions.spans import Span
-from kg.nlp.script import to_traditional
-from kg.pipeline.run import extract_source
+from kg.nlp.script import to_simplified, to_traditional
 
 CASES = {
     "gazetteer-composite": ("上海黄浦区代表团来到崂山区考察。", {("黄浦区", ("District",))}),
@@ -46,8 +47,11 @@ CASES = {
 
 
 def mentions_of(sentence: str, rule: str) -> set[tuple[str, tuple[str, ...]]]:
-    src = Source(path="case.txt", name="case.txt", text=f"市南：测试\n{sentence}\n", encoding="utf-8", digest="0" * 12)
-    (ex, _), = extract_source(src)
+    """What the span rule `rule` finds in the sentence (before the mention filter judges it)."""
+    text = f"市南：测试\n{sentence}\n"
+    src = Source(path="case.txt", name="case.txt", text=text, encoding="utf-8", digest="0" * 12)
+    (article,) = parse(src)
+    ex = extract_article(article, text, to_simplified(text), keeper=None)
     return {(m.key, m.types) for m in ex.mentions if m.rule == rule and m.sentence > 0}
 
 
