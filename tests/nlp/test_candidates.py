@@ -52,17 +52,6 @@ def test_unknown_relations_are_never_added():
     assert not [r for r in ex.relations if r.rule == "pair-scorer"]
 
 
-def test_scorer_of_the_environment(tmp_path, monkeypatch):
-    path = tmp_path / "w.json"
-    path.write_text(json.dumps(PairScorer({"a": 1.0}, {"ledBy": 0.9}).to_json()), encoding="utf-8")
-    for value, want in (("none", None), (str(path), {"ledBy": 0.9})):
-        monkeypatch.setenv("QDKG_PAIR_SCORER", value)
-        S.SHIPPED.reset()
-        got = S.default_scorer()
-        assert (got.thresholds if got else None) == want
-    S.SHIPPED.reset()
-
-
 def test_a_broken_weights_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "w.json"
     bad.write_text("{not json", encoding="utf-8")

@@ -1,13 +1,11 @@
 """kg.nlp.mentions.keep: a mention's features never hold its name; what the filter drops goes
 with its relations and amounts; districts are never dropped; QDKG_MENTION_FILTER chooses."""
-import json
 
 import pytest
 
 from kg.inputs.structure import parse
 from kg.model import Source
 from kg.nlp.extract import extract_article
-from kg.nlp.mentions import keep as K
 from kg.nlp.mentions.keep import MentionFilter
 from kg.nlp.script import to_simplified, to_traditional
 
@@ -37,14 +35,3 @@ def test_what_is_dropped_goes_with_its_relations_and_amounts():
     assert {m.key for m in ex.mentions} == {m.key for m in kept.mentions} - {"青岛海洋数字产业园"}
     assert not any("青岛海洋数字产业园" in (r.subject.key, r.object.key) for r in ex.relations)
     assert not any(a.subject.key == "青岛海洋数字产业园" for a in ex.amounts)
-
-
-def test_filter_of_the_environment(tmp_path, monkeypatch):
-    path = tmp_path / "f.json"
-    path.write_text(json.dumps(MentionFilter({"mention": 1.0}, {"mention": 0.2}).to_json()), encoding="utf-8")
-    for value, want in (("none", None), (str(path), {"mention": 0.2})):
-        monkeypatch.setenv("QDKG_MENTION_FILTER", value)
-        K.SHIPPED.reset()
-        got = K.default_filter()
-        assert (got.thresholds if got else None) == want
-    K.SHIPPED.reset()
