@@ -5,8 +5,9 @@ dropped mention takes its relations and amounts with it; administrative units ar
 
 Features: the span rule, the types, the last one and two characters of the name, its length and
 token count, the first token's tag, whether a token inside is a proper noun, digits, Latin
-letters, quotes, whether the whole name is a dictionary word, the plain words inside it and
-around it (kg.nlp.relations.candidates._plain: never a name), a count right before it.
+letters, quotes, whether the whole name is a dictionary word, the verbs and function words inside
+it (no noun: names are nouns), the plain words around it (kg.nlp.relations.candidates._plain),
+a count right before it.
 Weights in kg/nlp/data/mention-filter.json; QDKG_MENTION_FILTER=FILE|none as QDKG_PAIR_SCORER."""
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bisect import bisect_left, bisect_right
 
 from kg.model import Extraction, Mention, Token
 from kg.nlp.linear import LinearModel, Shipped
-from kg.nlp.relations.candidates import _bucket, _plain
+from kg.nlp.relations.candidates import WORD_TAGS, _bucket, _plain
 from kg.nlp.segment import Segmenter
 
 PROPER_TAGS = ("ns", "nr", "nz", "nt", "eng", "j")
@@ -55,7 +56,7 @@ def mention_features(m: Mention, s: str, sent_start: int, tokens: list[Token], s
                        ("after-count", bool(COUNT_BEFORE_RE.search(s[max(0, a - 6):a])))):
         if test:
             f.append(name)
-    f += ["in:" + t.word for t in inside if _plain(t.word, t.pos)]
+    f += ["in:" + t.word for t in inside if t.pos[:1] in WORD_TAGS and len(t.word) <= 4]
     i, j = bisect_right(ends, a) - 1, bisect_left(starts, b)
     if i >= 0 and _plain(tokens[i].word, tokens[i].pos):
         f.append("L:" + tokens[i].word)
