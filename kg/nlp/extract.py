@@ -6,7 +6,13 @@ import re
 
 from kg.model import Article, Extraction, Mention
 from kg.nlp.mentions.find import find_spans
-from kg.nlp.mentions.keep import MentionFilter, default_filter, dropped, mention_features, without
+from kg.nlp.mentions.keep import (
+    MentionFilter,
+    default_filter,
+    dropped,
+    sentence_features,
+    without,
+)
 from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
 from kg.nlp.relations.rules import decide
@@ -46,8 +52,7 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
         toks = seg.tokens(s)
         mentions = _mentions(sent, s, toks, source_text, seg, aliases)
         if keeper is not None or keep_candidates:
-            features.update((id(m), mention_features(m, s, sent.start, toks, seg))
-                            for m in mentions if "District" not in m.types)
+            features.update(sentence_features(mentions, s, sent.start, toks, seg))
         result.mentions.extend(mentions)
         read.append((sent, s, toks, mentions))
     ctx = Context(district=_district(article), topic_park=topic_park(read))

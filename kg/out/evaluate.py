@@ -77,7 +77,7 @@ def load_gold(paths: list[Path]) -> Gold:
             for e in doc["entities"]:
                 names = {norm(e["name"])} | {norm(a) for a in e.get("aliases", [])}
                 ids[e["id"]] = len(gold.entities)
-                gold.entities.append(GoldEntity(doc.get("doc", str(path)), e["name"], names - {""},
+                gold.entities.append(GoldEntity(doc.get("doc") or Path(path).name.split(".")[0], e["name"], names - {""},
                                                 set(e.get("types") or [e.get("type")]), bool(e.get("optional"))))
             for r in doc.get("relations", []):
                 if r["s"] in ids and r["o"] in ids:

@@ -35,7 +35,8 @@ def test_labels_follow_the_gold_across_scripts_and_short_forms(doc):
 def test_partner_is_either_way_round_and_optional_counts_as_right_not_required(doc):
     a, b = _m("华峰科技公司", ("Company",)), _m("海尔集团", ("Company",))
     assert doc.confirms(Candidate(a, "partner", b, 0, []))
-    assert doc.required == {("e1", "joinedPark", "e2")}
+    (firm,), (park,) = doc.ids_of("華峰科技公司"), doc.ids_of("青島海洋數字產業園")
+    assert doc.required == {(firm, "joinedPark", park)}
 
 
 def test_a_folder_without_gold_is_one_clear_error(tmp_path):

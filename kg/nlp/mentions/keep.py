@@ -38,12 +38,19 @@ def default_filter() -> MentionFilter | None:
     return SHIPPED.get()
 
 
-def mention_features(m: Mention, s: str, sent_start: int, tokens: list[Token], seg: Segmenter) -> list[str]:
-    """The features of one mention of the Simplified sentence `s` (tokens of `s`)."""
+def sentence_features(mentions: list[Mention], s: str, sent_start: int, tokens: list[Token],
+                      seg: Segmenter) -> dict[int, list[str]]:
+    """The features of each mention (by id) of the Simplified sentence `s` but its districts."""
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+    return {id(m): mention_features(m, s, sent_start, tokens, seg, starts, ends)
+            for m in mentions if "District" not in m.types}
+
+
+def mention_features(m: Mention, s: str, sent_start: int, tokens: list[Token], seg: Segmenter,
+                     starts: list[int], ends: list[int]) -> list[str]:
+    """The features of one mention of the Simplified sentence `s` (its tokens, their starts and ends)."""
     a, b = m.start - sent_start, m.end - sent_start
     key = m.key
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
     inside = tokens[bisect_left(starts, a):bisect_right(ends, b)]
     f = ["rule:" + re.sub(r"-[\u4e00-\u9fff]+$", "", m.rule), *("type:" + t for t in m.types),
          "h1:" + key[-1:], "h2:" + key[-2:], "len:" + _bucket(len(key), (2, 3, 4, 6, 8, 12, 16)),

@@ -190,36 +190,41 @@ def sentence_candidates(v: SentenceView, stated: list[RelationMention]) -> list[
             relations = _relations_for(frozenset(v.types(s)), frozenset(v.types(o)))
             if not relations:
                 continue
-            shared = None
+            shared = prefix = None
             for p in relations:
                 if p in SYMMETRIC and (s_ctx or (not o_ctx and v.pos(s) > v.pos(o))):
                     continue
                 if shared is None:
-                    shared = _shared(v, sn, s, o, roles, common, s_ctx or o_ctx)
+                    shared, prefix = _shared(v, sn, s, o, roles, common, s_ctx or o_ctx), _ends(v, s, o)
                 seen.add((s.key, p, o.key))
-                out.append(_candidate(v, s, p, o, shared, by_rule))
+                out.append(_candidate(v, s, p, o, shared, by_rule, prefix))
     for k, r in by_rule.items():  # stated with an end from elsewhere (the paragraph's last project…)
         if k not in seen and (r.object.key, r.predicate, r.subject.key) not in seen:
             roles.setdefault(id(r.subject) if id(r.subject) not in sn.inside else id(r.object), "other")
             out.append(_candidate(v, r.subject, r.predicate, r.object,
-                                  _shared(v, sn, r.subject, r.object, roles, common, True), by_rule))
+                                  _shared(v, sn, r.subject, r.object, roles, common, True), by_rule,
+                                  _ends(v, r.subject, r.object)))
     _rank(sn, out)
     return out
+
+
+def _ends(v, s, o) -> str:
+    """The pair's core types, the prefix of its conjoined features."""
+    return "C:" + "/".join(sorted(v.types(s))) + ">" + "/".join(sorted(v.types(o)))
 
 
 def _shared(v, sn, s, o, roles, common, from_context: bool) -> list[str]:
     """The features of a pair that every relation of it shares; the pair's features also
     conjoined with its core types."""
     pair = common + ([] if from_context else _pair_features(sn, s, o))
-    ends = "C:" + "/".join(sorted(v.types(s))) + ">" + "/".join(sorted(v.types(o)))
+    ends = _ends(v, s, o)
     return _end_features(v, s, o, roles) + pair + [ends + "&" + x for x in pair]
 
 
-def _candidate(v, s, p, o, shared, by_rule) -> Candidate:
+def _candidate(v, s, p, o, shared, by_rule, prefix: str) -> Candidate:
     rule = by_rule.get((s.key, p, o.key)) or (by_rule.get((o.key, p, s.key)) if p in SYMMETRIC else None)
     family = _family(rule.rule) if rule else "none"
-    ends = "C:" + "/".join(sorted(v.types(s))) + ">" + "/".join(sorted(v.types(o)))
-    return Candidate(s, p, o, v.index, shared, ["rule:" + family, ends + "&rule:" + family],
+    return Candidate(s, p, o, v.index, shared, ["rule:" + family, prefix + "&rule:" + family],
                      rule.rule if rule else None, rule.confidence if rule else 0.0)
 
 
