@@ -155,3 +155,10 @@ def test_subclass_chain_reaches_core_class(ont, name):
         assert len(parents) == 1, f"{node} has qdo: superclasses {parents}"
         node = parents[0]
     assert str(node)[len(QDO_IRI):] == SUBCLASS_OF[name]
+
+
+def test_extractor_signatures_are_the_contracts():
+    # the table above restates ../shared/spec/ontology-core.md on purpose; kg.model must not drift from it
+    from kg.model import SIGNATURES
+
+    assert SIGNATURES == CONTRACT_RELATIONS
