@@ -172,3 +172,20 @@ def test_a_zones_article_is_led_by_the_zone(script):
     text = "青岛海港经济开发区招商提速\n青岛海港经济开发区持续发力。\n今年以来，加快建设青岛海洋数字产业园。\n"
     text = to_traditional(text) if script == "zh-Hant" else text
     assert facts_of("", "ledBy-verb", text) == {(PARK, "ledBy", "青岛海港经济开发区")}
+
+
+# regression test (bug fixed): 开发 inside 经济开发区 was read as the governing verb, so the zone a
+# sentence signs with "led" the project it signed
+@pytest.mark.parametrize("s", ["海尔集团与莱西经济开发区签约智能装备项目", to_traditional("海尔集团与莱西经济开发区签约智能装备项目")])
+def test_verb_inside_a_name_governs_nothing(s):
+    ms = [mention(s, s[:4], "Company"), mention(s, s[5:12], "Park", "Organization"), mention(s, s[14:], "Project")]
+    assert given(s, ms, "ledBy-verb") == set()
+
+
+# regression test (bug fixed): an organisation was placed in the district its name starts with
+# (香港总商会 locatedIn 香港); names place parks, projects and platforms only
+@pytest.mark.parametrize("s", ["即墨区商会与即墨智能装备产业园签约", to_traditional("即墨区商会与即墨智能装备产业园签约")])
+def test_organisation_is_not_placed_by_its_name(s):
+    k = to_simplified(s)
+    ms = [mention(s, s[:5], "Organization"), mention(s, s[6:15], "Park")]
+    assert given(s, ms, "locatedIn-name-prefix") == {(k[6:15], "locatedIn", "即墨区")}

@@ -23,7 +23,7 @@ def _local_subject(v: SentenceView, m: Mention, ca: int, lead: str | None) -> Me
     for other in v.mentions:
         p = v.pos(other)
         if other is not m and ca <= p < v.pos(m) and v.types(other) & {"Organization"} \
-                and "District" not in v.types(other) and lead and v.text.find(lead, p) > p:
+                and "District" not in v.types(other) and lead and v.bare.find(lead, p) > p:
             found = other
     return found
 
@@ -35,8 +35,8 @@ def governing_verb(v: SentenceView) -> list[RelationMention]:
     for m in v.entities:
         t, p = v.types(m), v.pos(m)
         ca, cb = v.clause(p)
-        lead = _nearest_lead_verb(v.text[ca:p])
-        after = v.text[v.end(m):cb]
+        lead = _nearest_lead_verb(v.bare[ca:p])
+        after = v.bare[v.end(m):cb]
         built = next((w for w in L.BUILD_VERBS if after.startswith(w) or after[:6].find(w) >= 0), None)
         local = _local_subject(v, m, ca, lead)
         fits = lead is not None and ((t & {"Initiative"} and lead in L.POLICY_VERBS) or

@@ -68,7 +68,7 @@ def name_prefix(v: SentenceView) -> list[RelationMention]:
     """即墨经济开发区 -> 即墨区; 莱西莱阳一体化发展先行区 lies in both."""
     out: list[RelationMention] = []
     for m in v.entities:
-        if not v.types(m) & (HOSTED | {"Organization"}):
+        if not v.types(m) & HOSTED:
             continue
         form = _prefix_at(m.key)
         if form is None:

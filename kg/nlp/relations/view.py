@@ -65,6 +65,7 @@ class SentenceView:
 
     def __post_init__(self) -> None:
         self.clauses = clauses_of(self.text)
+        self.bare = self._masked()
         self._pos = {id(m): m.start - self.start for m in self.mentions}
         self._types = {id(m): core(m.types) for m in self.mentions}
         self.entities = [m for m in self.mentions if "District" not in self._types[id(m)]]
@@ -74,6 +75,15 @@ class SentenceView:
         # a zone's article is about the zone: it, before its city, is who builds and launches
         self.implied = self.subject if self.subject is not None else zone or self.ctx.district
         self.implied_is_district = self.implied is not None and "District" in core(self.implied.types)
+
+    def _masked(self) -> str:
+        """The sentence with every mention's characters replaced by □, so that a verb inside a
+        name (开发 in 经济开发区, 建设 in 建设项目) is not read as the sentence's verb."""
+        chars = list(self.text)
+        for m in self.mentions:
+            a = max(0, m.start - self.start)
+            chars[a:m.end - self.start] = "□" * len(chars[a:m.end - self.start])
+        return "".join(chars)
 
     def _subject(self) -> Mention | None:
         """A district or organisation opening the sentence, or the article's district for
