@@ -81,3 +81,22 @@ def test_every_span_rule_has_a_case():
     tested = set(CASES) | {"amount-object", "suffix-shared-head"}
     assert set(RULE_RANK) <= tested
     assert tested - {"abbreviation", "nested-org"} <= set(RULE_RANK)  # these two are never ranked
+
+
+def names_in(sentence: str) -> set[str]:
+    """Every mention's name (keyed in Simplified) in a one-sentence article about 市南."""
+    return {n for rule in RULE_RANK for n, _ in mentions_of(sentence, rule)}
+
+
+# regression test (bug fixed): the clause words before a name were kept in it (由三一集团,
+# 一季度西宁开发区, 还有沈塘湾幼儿园) and made nodes no one would search for
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("sentence, name", [("由三一集团投资建设智能工厂。", "三一集团"),
+                                            ("一季度西宁开发区签约项目12个。", "西宁开发区"),
+                                            ("同期开工的还有沈塘湾幼儿园。", "沈塘湾幼儿园"),
+                                            ("以岭药业集团落户高新区。", "以岭药业集团")])
+def test_clause_words_are_not_part_of_a_name(sentence, name, script):
+    if script == "zh-Hant":
+        sentence = to_traditional(sentence)
+    assert name in names_in(sentence)
+    assert not any(n.endswith(name) and n != name for n in names_in(sentence))

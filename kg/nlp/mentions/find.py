@@ -9,10 +9,13 @@ phrases with a left boundary found on tokens (suffix); spans built on other span
 """
 from __future__ import annotations
 
+import re
+
 from kg.model import Token
 from kg.nlp.mentions.derived import amount_object_spans, nested_org_spans, shared_head_spans
 from kg.nlp.mentions.frames import bracket_spans, list_spans, media_spans, trigger_spans
 from kg.nlp.mentions.names import body_spans, district_spans
+from kg.nlp.gazetteer import DISTRICT_FORMS
 from kg.nlp.mentions.spans import Span
 from kg.nlp.mentions.suffix import government_spans, suffix_spans
 from kg.nlp.segment import Segmenter, default_segmenter
@@ -32,8 +35,48 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     spans += media_spans(s)
     spans += amount_object_spans(s)
     spans += shared_head_spans(s, spans)
+    spans = [t for t in (trim_lead(s, tokens, sp, seg) for sp in spans) if t is not None]
     kept = resolve_overlaps(s, spans)
     return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
+
+
+# spans whose text is exactly a known form or a written title: never trimmed
+EXACT_RULES = {"gazetteer", "gazetteer-composite", "gazetteer-body", "media-source", "title-policy", "title-media",
+               "title-other"}
+# words that open a clause, not a name: prepositions, conjunctions, particles, dates, a few verbs
+LEAD_POS = {"p", "c", "u", "uj"}
+LEAD_WORDS = {"还有", "另有", "其中", "包括", "目前", "已经", "正在", "建设", "加快", "落子", "有力", "承接", "签约",
+              "入驻", "落户", "引进", "打造"}
+DATE_RE = re.compile(r"[一二三四上下]?(季度|半年)|(今年|去年|明年|当年)?(年初|年底|年末|年中)?|[0-9]+年")
+FUNCTION_CHARS = set("及与同跟在于从向对把被由据将经")
+
+
+def trim_lead(s: str, tokens: list[Token], sp: Span, seg: Segmenter) -> Span | None:
+    """A span without the clause words it starts with (由三一集团 -> 三一集团, 一季度西宁开发区 ->
+    西宁开发区, 还有沈塘湾幼儿园 -> 沈塘湾幼儿园); None when fewer than three characters are left
+    (入驻园区). A word the dictionary does not know (由三一, 及攸州) loses only its first character."""
+    if sp.rule in EXACT_RULES or sp.rule.startswith("quote"):
+        return sp
+    start = sp.start
+    for t in tokens:
+        if t.start < start or t.start >= sp.end - 2:
+            continue
+        if t.start > start or t.word in DISTRICT_FORMS:
+            break
+        if t.word[0] in FUNCTION_CHARS and len(t.word) >= 2 and seg.frequency(t.word) == 0:
+            start = t.start + 1  # 由三一, 及攸州, 据经: a clause word glued to the name's start
+            break
+        if t.pos in ("ns", "nt", "nz", "nr", "eng"):
+            break
+        if t.pos in LEAD_POS or t.word in LEAD_WORDS or t.word in FUNCTION_CHARS or DATE_RE.fullmatch(t.word):
+            start = t.end
+        else:
+            break
+    if start == sp.start:
+        return sp
+    if sp.end - start < 3:
+        return None
+    return Span(start, sp.end, sp.types, sp.rule, sp.confidence, sp.canonical)
 
 
 # how far each span rule is trusted when two rules find the same extent (higher wins its name and
