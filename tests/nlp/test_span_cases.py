@@ -100,3 +100,20 @@ def test_clause_words_are_not_part_of_a_name(sentence, name, script):
         sentence = to_traditional(sentence)
     assert name in names_in(sentence)
     assert not any(n.endswith(name) and n != name for n in names_in(sentence))
+
+
+# regression test (bug fixed): a list closed by 在内的 (包括A、B在内的多家企业) named no one
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_list_closed_by_zainei(script):
+    s = "园区吸引了包括星澜科技、云启生物在内的多家企业入驻。"
+    found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "list-member")
+    assert {k for k, _ in found} == {"星澜科技", "云启生物"}
+
+
+# regression test (bug fixed): parks named for an industry (…生物医药园, …汽车城) were not found
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("name", ["青岛国际生物医药园", "莱西新能源汽车城"])
+def test_industry_park_suffixes(name, script):
+    s = f"{name}今年新签约项目12个。"
+    found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")
+    assert (name, ("Park",)) in found

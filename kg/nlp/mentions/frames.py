@@ -76,7 +76,7 @@ def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
     return parts
 
 
-LIST_RE = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十百两几多]+)?(?:余|多)?(?P<cl>家|个|项|座|只|场|所|批)?"
+LIST_RE = re.compile(r"(?:等|在内的)(?P<n>\d+|[一二三四五六七八九十百两几多]+)?(?:余|多)?(?P<cl>家|个|项|座|只|场|所|批)?"
                      r"(?:(?P<mid>[\u4e00-\u9fff]{0,8}?)(?P<head>" + "|".join(sorted(L.LIST_HEADS, key=len, reverse=True))
                      + r"|[\u4e00-\u9fff](?=[，,。；;、]|$)))?")
 GENERIC_LIST_HEADS = {"部门", "机构", "单位", "载体", "工作", "措施", "政策"}
