@@ -189,3 +189,10 @@ def test_organisation_is_not_placed_by_its_name(s):
     k = to_simplified(s)
     ms = [mention(s, s[:5], "Organization"), mention(s, s[6:15], "Park")]
     assert given(s, ms, "locatedIn-name-prefix") == {(k[6:15], "locatedIn", "即墨区")}
+
+
+# regression test (bug fixed): 引进X made the district that brought X in its leader; X joins
+@pytest.mark.parametrize("s", ["市南区引进青岛海洋数字产业园项目", to_traditional("市南区引进青岛海洋数字产业园项目")])
+def test_bringing_in_is_not_leading(s):
+    ms = [mention(s, s[:3], "District"), mention(s, s[5:], "Project")]
+    assert given(s, ms, "ledBy-verb") == set()
