@@ -196,3 +196,14 @@ def test_organisation_is_not_placed_by_its_name(s):
 def test_bringing_in_is_not_leading(s):
     ms = [mention(s, s[:3], "District"), mention(s, s[5:], "Project")]
     assert given(s, ms, "ledBy-verb") == set()
+
+
+# regression test (bug fixed): the amount after X项目位于Y园区 went to Y, where X is; and after
+# 该项目位于Y, to Y instead of the project named before
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("text", ["市南：测试\n青岛海洋数字产业园项目位于青岛高新区，总投资16亿元。\n",
+                                  "市南：测试\n青岛海洋数字产业园项目开工。该项目位于青岛高新区，总投资16亿元。\n"])
+def test_amount_is_not_the_place_s(text, script):
+    text = to_traditional(text) if script == "zh-Hant" else text
+    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
+    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("青岛海洋数字产业园项目", "1600000000")]

@@ -55,6 +55,30 @@ def _amounts_in(s: str):
         yield mt, "areaM2", value, "面积"
 
 
+PLACE_BEFORE_RE = re.compile(r"(位于|坐落于|坐落在|地处|选址|落户|入驻|在)$")
+
+
+def _stated_of(s: str, cand: list[Mention], pos: dict, clauses, at: int, ctx: Context | None) -> Mention | None:
+    """Whose amount the one at sentence position `at` is, from the names before it: the nearest in
+    its clause; else the sentence's subject (a name opening it, or the project or park 该项目/该园区
+    refers to); else the nearest in the clause before. A name right after 位于/在 is where the
+    subject is, not the subject (X项目位于Y园区，总投资…)."""
+    ci = clause_index(clauses, at)
+    before = [m for m in cand if pos[id(m)] < at and not PLACE_BEFORE_RE.search(s[max(0, pos[id(m)] - 3):pos[id(m)]])]
+    same = [m for m in before if clause_index(clauses, pos[id(m)]) == ci]
+    if same:
+        return same[-1]
+    opener = next((m for m in cand if pos[id(m)] == 0), None)
+    if opener is None and ctx is not None and s.startswith(("该项目", "项目")):
+        opener = ctx.last_project
+    elif opener is None and ctx is not None and s.startswith(("该园区", "园区")):
+        opener = ctx.last_park
+    if opener is not None:
+        return opener
+    prev = [m for m in before if clause_index(clauses, pos[id(m)]) == ci - 1]
+    return prev[-1] if prev else None
+
+
 def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_index: int,
                      ctx: Context | None = None) -> list[AmountMention]:
     """总投资X亿元 / 注册资本X万元 / 建筑面积X万平方米 / 在X平方公里内, attached to the named project,
@@ -77,11 +101,7 @@ def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_inde
             follow = next((m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)),
                           None)
         if follow is None:
-            ci = clause_index(clauses, mt.start())
-            same = [m for m in cand if clause_index(clauses, pos[id(m)]) in (ci, ci - 1) and pos[id(m)] < mt.start()]
-            follow = same[-1] if same else None
-        if follow is None:  # the sentence's subject: 某园区位于…，总投资约30亿元
-            follow = next((m for m in cand if pos[id(m)] == 0), None)
+            follow = _stated_of(s, cand, pos, clauses, mt.start(), ctx)
         if follow is None and out and out[-1].sentence == sent_index and prop != "registeredCapitalCNY":
             follow = out[-1].subject  # X总投资…，占地…，建筑面积…: the amounts of one subject in a row
         if follow is None:
