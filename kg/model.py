@@ -27,10 +27,10 @@ RELATIONS = ("locatedIn", "joinedPark", "ledBy", "partner", "partOf", "operatedB
 # domain -> range of each core relation, as the ontology contract states them
 SIGNATURES = {
     "locatedIn": ({"Project", "Park", "Organization", "Platform"}, {"District"}),
-    "joinedPark": ({"Organization", "Project"}, {"Park"}),
+    "joinedPark": ({"Organization", "Project", "Park"}, {"Park"}),
     "ledBy": ({"Initiative", "Project", "Park", "Platform"}, {"District", "Organization"}),
     "partner": ({"Organization", "District"}, {"Organization", "District"}),
-    "partOf": ({"Project", "Initiative"}, {"Initiative", "Park", "Project"}),
+    "partOf": ({"Project", "Initiative", "Park"}, {"Initiative", "Park", "Project"}),
     "operatedBy": ({"Platform", "Park", "Project"}, {"Organization"}),
 }
 AMOUNTS = ("totalInvestmentCNY", "registeredCapitalCNY", "areaM2")

@@ -131,3 +131,16 @@ def test_remove_unknown_article(halves):
     from kg.errors import InputError
     with pytest.raises(InputError, match="kg articles"):
         remove(st, ["nope.txt"])
+
+
+# regression test (bug fixed): the contract lets a Park join or be part of a Park (a sub-park of a
+# zone), but the graph dropped every such fact
+def test_a_park_inside_a_zone_is_part_of_it(tmp_path):
+    article = tmp_path / "zone.txt"
+    article.write_text("武汉开发区招商提速\n武汉开发区智慧生态产业园今年开园。\n", encoding="utf-8")
+    st = GraphStore()
+    build([article], st)
+    g = st.to_rdflib()
+    labels = {str(o): s for s, o in g.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
+    part, zone = labels["武汉开发区智慧生态产业园"], labels["武汉开发区"]
+    assert (part, URIRef(QDO_IRI + "partOf"), zone) in g

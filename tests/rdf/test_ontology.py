@@ -21,10 +21,10 @@ DECLARING_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Anno
 # The contract's relation table: property -> (domain classes, range classes).
 CONTRACT_RELATIONS = {
     "locatedIn": ({"Project", "Park", "Organization", "Platform"}, {"District"}),
-    "joinedPark": ({"Organization", "Project"}, {"Park"}),
+    "joinedPark": ({"Organization", "Project", "Park"}, {"Park"}),
     "ledBy": ({"Initiative", "Project", "Park", "Platform"}, {"District", "Organization"}),
     "partner": ({"Organization", "District"}, {"Organization", "District"}),
-    "partOf": ({"Project", "Initiative"}, {"Initiative", "Park", "Project"}),
+    "partOf": ({"Project", "Initiative", "Park"}, {"Initiative", "Park", "Project"}),
     "operatedBy": ({"Platform", "Park", "Project"}, {"Organization"}),
 }
 # Provenance and metadata properties: (OWL property type, range).

@@ -92,7 +92,7 @@ def test_relation_with_wrong_domain_class(data, ontology, shapes):
     data.add((DISTRICT, QDO.joinedPark, PARK))
     v = only(check(data, ontology, shapes))
     assert (v.focus, v.shape) == ("qdr:shinan-0a1b2c3d", "qdsh:JoinedParkShape")
-    assert v.message == "The subject of qdo:joinedPark is not an Organization or Project."
+    assert v.message == "The subject of qdo:joinedPark is not an Organization, Project or Park."
 
 
 def test_partner_object_must_be_organization_or_district(data, ontology, shapes):

@@ -112,3 +112,28 @@ def part_role(v: SentenceView) -> list[RelationMention]:
         part = parts[-1] if parts else (v.ctx.focus_park if cue == 0 else None)
         v.add(out, part, "partOf-role", p)
     return out
+
+
+SUBPARKS_RE = re.compile(r"(规划建设了?|建设了|规划了|布局了|设立了|设有|形成了?|包括|包含|拥有|下辖|辖|分为|划分为|涵盖|"
+                         r"即)[:：]?")
+
+
+@relation_rule(150, ("partOf-subparks", "partOf", 0.55))
+def sub_parks(v: SentenceView) -> list[RelationMention]:
+    """A zone and the parks it holds: Y建设了A、B、C园 / Y规划了A、B等片区 / “一区两园”，即A和B —
+    each park named after the verb is part of Y (the sentence's opening park, else the park the
+    paragraph or article is about)."""
+    out: list[RelationMention] = []
+    opener = next((m for m in v.entities if v.pos(m) == 0 and "Park" in v.types(m)), None)
+    zone = opener or v.ctx.focus_park or v.ctx.topic_park
+    if zone is None:
+        return out
+    for mt in SUBPARKS_RE.finditer(v.bare):
+        ca, cb = v.clause(mt.start())
+        if opener is None and v.within(0, mt.start(), v.mentions):
+            continue  # another name leads the sentence: it, not the zone, holds what follows
+        for m in v.within(mt.end(), cb + 1):
+            if "Park" in v.types(m) and "Project" not in v.types(m) and m.key != zone.key \
+                    and zone.key not in m.key:
+                v.add(out, m, "partOf-subparks", zone)
+    return out
