@@ -10,6 +10,7 @@ phrases with a left boundary found on tokens (suffix); spans built on other span
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.model import Token
 from kg.nlp.mentions.derived import amount_object_spans, nested_org_spans, shared_head_spans
@@ -35,7 +36,8 @@ def find_spans(s: str, tokens: list[Token], seg: Segmenter | None = None) -> lis
     spans += media_spans(s)
     spans += amount_object_spans(s)
     spans += shared_head_spans(s, spans)
-    spans = [t for t in (trim_lead(s, tokens, sp, seg) for sp in spans) if t is not None]
+    starts = [t.start for t in tokens]
+    spans = [t for t in (trim_lead(tokens, starts, sp, seg) for sp in spans) if t is not None]
     kept = resolve_overlaps(s, spans)
     return sorted(kept + nested_org_spans(kept, s), key=lambda x: (x.start, x.end))
 
@@ -51,18 +53,19 @@ DATE_RE = re.compile(r"[一二三四上下]?(季度|半年)|(今年|去年|明�
 FUNCTION_CHARS = set("及与同跟在于从向对把被由据将经")
 
 
-def trim_lead(s: str, tokens: list[Token], sp: Span, seg: Segmenter) -> Span | None:
+def trim_lead(tokens: list[Token], starts: list[int], sp: Span, seg: Segmenter) -> Span | None:
     """A span without the clause words it starts with (由三一集团 -> 三一集团, 一季度西宁开发区 ->
     西宁开发区, 还有沈塘湾幼儿园 -> 沈塘湾幼儿园); None when fewer than three characters are left
     (入驻园区). A word the dictionary does not know (由三一, 及攸州) loses only its first character."""
     if sp.rule in EXACT_RULES or sp.rule.startswith("quote"):
         return sp
     start = sp.start
-    for t in tokens:
-        if t.start < start or t.start >= sp.end - 2:
-            continue
-        if t.start > start or t.word in DISTRICT_FORMS:
+    for i in range(bisect_left(starts, sp.start), len(tokens)):
+        t = tokens[i]
+        if t.start >= sp.end - 2 or t.start > start or t.word in DISTRICT_FORMS:
             break
+        if t.start < start:
+            continue
         if t.word[0] in FUNCTION_CHARS and len(t.word) >= 2 and seg.frequency(t.word) == 0:
             start = t.start + 1  # 由三一, 及攸州, 据经: a clause word glued to the name's start
             break
