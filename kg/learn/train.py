@@ -89,25 +89,39 @@ def gold_counts(examples: list[Example]) -> Counter:
     return n
 
 
-def best_thresholds(scored: list[tuple[Example, list[float]]], gold: Counter, floor: float) -> dict[str, float]:
-    """Per relation, the threshold (at least `floor`) whose facts (distinct per article) give
-    the best F1."""
+VETO_GRID = (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+
+
+def best_thresholds(scored: list[tuple[Example, list[float]]], gold: Counter, floor: float,
+                    veto_ceiling: float = 0.0) -> tuple[dict[str, float], dict[str, float]]:
+    """Per relation, the threshold (at least `floor`) above which the facts no rule stated are
+    added, and the veto (at most `veto_ceiling`) below which the facts a rule stated are dropped,
+    that together give the best F1 (facts distinct per article)."""
     facts: dict[str, dict] = {p: {} for p in RELATIONS}
     for ex, probs in scored:
         for c, y, pr in zip(ex.extraction.candidates, ex.labels, probs):
             k = (ex.group, c.subject.key, c.object.key)
-            old = facts[c.predicate].get(k, (0.0, 0))
-            facts[c.predicate][k] = (max(old[0], pr), max(old[1], y))
-    out = {}
+            old = facts[c.predicate].get(k, (0.0, 0, False))
+            facts[c.predicate][k] = (max(old[0], pr), max(old[1], y), old[2] or c.rule is not None)
+    thresholds, vetoes = {}, {}
     for p, rows in facts.items():
-        best, cut, right = (0.0, 0.5), 0, 0
-        for pr, y in sorted(rows.values(), reverse=True):
-            cut, right = cut + 1, right + y
+        stated = [(pr, y) for pr, y, by_rule in rows.values() if by_rule]
+        unstated = sorted(((pr, y) for pr, y, by_rule in rows.values() if not by_rule), reverse=True)
+        best = (-1.0, 0.5, 0.0)
+        for veto in (v for v in VETO_GRID if v <= veto_ceiling):
+            kept = [y for pr, y in stated if pr >= veto]
+            cut, right = len(kept), sum(kept)
             f1 = 2 * right / (cut + max(gold[p], right)) if right else 0.0
             if f1 > best[0]:
-                best = (f1, pr)
-        out[p] = round(max(floor, best[1] - 1e-6), 4)
-    return out
+                best = (f1, 1.0, veto)
+            for pr, y in unstated:
+                cut, right = cut + 1, right + y
+                f1 = 2 * right / (cut + max(gold[p], right)) if right else 0.0
+                if f1 > best[0] + 1e-9:
+                    best = (f1, pr, veto)
+        thresholds[p] = round(max(floor, best[1] - 1e-6), 4)
+        vetoes[p] = best[2]
+    return thresholds, vetoes
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,7 @@ class Settings:
     rate: float = 0.2
     l2: float = 0.01
     floor: float = 0.3  # no relation is added below this probability
+    veto_ceiling: float = 0.4  # no rule's relation is vetoed at a probability above this
     keep_ceiling: float = 0.3  # no mention more likely a name than this is dropped
 
 
@@ -134,13 +149,13 @@ def fit_scorer(examples: list[Example], settings: Settings = Settings()) -> Pair
         probe = PairScorer(_fit([ex for ex in examples if ex.group not in held], keep, st), {})
         scored += [(ex, [probe.probability(c) for c in ex.extraction.candidates])
                    for ex in examples if ex.group in held]
-    thresholds = best_thresholds(scored, gold_counts(examples), st.floor)
+    thresholds, vetoes = best_thresholds(scored, gold_counts(examples), st.floor, st.veto_ceiling)
     about = {"model": "logistic regression over candidate-pair features (kg.nlp.relations.candidates)",
              "trained": datetime.date.today().isoformat(), "articles": len(groups),
              "candidates": sum(len(ex.labels) for ex in examples),
              "positives": sum(sum(ex.labels) for ex in examples), "features": len(keep),
              "settings": asdict(st)}
-    return PairScorer(_fit(examples, keep, st), thresholds, about)
+    return PairScorer(_fit(examples, keep, st), thresholds, about, vetoes)
 
 
 def _fit(examples: list[Example], keep: set[str], st: Settings) -> dict[str, float]:
@@ -155,7 +170,7 @@ def decided(examples: list[Example], scorer: PairScorer | None,
     out = []
     for ex in examples:
         e = ex.extraction
-        relations = e.relations + (scorer.decide(e.candidates) if scorer else [])
+        relations = scorer.revise(e.relations, e.candidates) if scorer else e.relations
         x = Extraction(e.article, e.mentions, relations, e.amounts, e.dates, e.candidates, e.mention_features)
         if keeper is not None:
             x = without(x, dropped({id(m): f for m, f in e.mention_features}, keeper))

@@ -75,3 +75,23 @@ def test_leave_one_out_of_an_unknown_set(training):
     res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "--leave-one-out", "dev"])
     assert res.exit_code == 2
     assert res.output == "Error: --leave-one-out dev: no --set of that name; use one of toy\n"
+
+
+def test_thresholds_and_vetoes_give_the_best_f1():
+    """Two rule-stated joinedPark facts, the wrong one believed little, and an unstated right one
+    believed much: the veto drops the wrong one, the threshold adds the right one."""
+    from collections import Counter
+    from types import SimpleNamespace as NS
+
+    from kg.learn.train import best_thresholds
+
+    def cand(s, o, rule):
+        return NS(subject=NS(key=s), object=NS(key=o), predicate="joinedPark", rule=rule)
+
+    ex = NS(group="a", labels=[1, 0, 1], extraction=NS(candidates=[cand("甲", "园", "joinedPark-settle"),
+                                                                   cand("乙", "园", "joinedPark-topic"),
+                                                                   cand("丙", "园", None)]))
+    thresholds, vetoes = best_thresholds([(ex, [0.9, 0.05, 0.8])], Counter(joinedPark=2), floor=0.3,
+                                         veto_ceiling=0.4)
+    assert 0.05 < vetoes["joinedPark"] <= 0.4 and 0.3 <= thresholds["joinedPark"] <= 0.8
+    assert best_thresholds([(ex, [0.9, 0.05, 0.8])], Counter(joinedPark=2), 0.3, 0.0)[1]["joinedPark"] == 0.0

@@ -1,5 +1,6 @@
 """kg.nlp.relations.candidates and scorer: every pair the types admit is a candidate, its
-features say what stands between, never a name; the scorer adds only what no rule stated."""
+features say what stands between, never a name; the scorer adds only what no rule stated, and
+vetoes a rule's relation only below the relation's veto."""
 import json
 
 import pytest
@@ -45,6 +46,17 @@ def test_scorer_adds_only_what_no_rule_stated():
     assert {(r.subject.key, r.predicate, r.object.key) for r in ex.relations} >= rules_only
     assert all(r.predicate in ("joinedPark", "partner") and r.confidence > 0.99 for r in added)
     assert not any((r.subject.key, r.predicate, r.object.key) in rules_only for r in added)
+
+
+def test_scorer_vetoes_what_it_disbelieves():
+    doubter = PairScorer({"joinedPark": -9.0}, {}, vetoes={"joinedPark": 0.5})
+    rules_only = {(r.subject.key, r.predicate, r.object.key) for r in _extract(TEXT).relations}
+    got = {(r.subject.key, r.predicate, r.object.key) for r in _extract(TEXT, scorer=doubter).relations}
+    assert ("华峰科技公司", "joinedPark", "青岛海洋数字产业园") in rules_only
+    assert got == {k for k in rules_only if k[1] != "joinedPark"}
+    without_veto = PairScorer({"joinedPark": -9.0}, {})
+    assert {(r.subject.key, r.predicate, r.object.key) for r in _extract(TEXT, scorer=without_veto).relations} \
+        == rules_only
 
 
 def test_unknown_relations_are_never_added():

@@ -22,8 +22,8 @@ def sentence_relations(v: SentenceView) -> list[RelationMention]:
 
 def decide(v: SentenceView, scorer: PairScorer | None,
            keep: list[Candidate] | None = None) -> list[RelationMention]:
-    """The sentence's relations: the rules', and the candidates the scorer (if any) believes
-    that no rule stated. Every candidate is kept in `keep` when given (for training). Then
+    """The sentence's relations: the rules' that the scorer (if any) does not veto, and the
+    candidates it believes that no rule stated. Every candidate is kept in `keep` when given (for training). Then
     `remember`."""
     stated = sentence_relations(v)
     if scorer is not None or keep is not None:
@@ -31,7 +31,7 @@ def decide(v: SentenceView, scorer: PairScorer | None,
         if keep is not None:
             keep.extend(candidates)
         if scorer is not None:
-            stated = stated + scorer.decide(candidates)
+            stated = scorer.revise(stated, candidates)
     remember(v)
     return stated
 

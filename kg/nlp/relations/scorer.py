@@ -1,7 +1,8 @@
 """The pair scorer: a logistic regression over the features of candidate relations
-(kg.nlp.relations.candidates) that adds the relations the rules miss. What a rule states stays;
-of the candidates no rule stated, those the scorer believes at least as much as its threshold
-for the relation are added, named `pair-scorer`, at its probability.
+(kg.nlp.relations.candidates) that adds the relations the rules miss and vetoes the ones it
+disbelieves. Of the candidates no rule stated, those the scorer believes at least as much as its
+threshold for the relation are added, named `pair-scorer`, at its probability; what a rule
+states stays unless the scorer's probability for it is below the relation's veto (0: none).
 
 Its weights are a small JSON file in the package (kg/nlp/data/pair-scorer.json), made by
 `kg train` (kg.learn) from gold annotations and their texts (kg.nlp.linear); the file names the
@@ -10,6 +11,8 @@ QDKG_PAIR_SCORER if set (`none`: the rules alone), else the shipped one; `set_de
 replaces it, as jieba lets you replace its default Tokenizer."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from kg.model import RelationMention
 from kg.nlp.linear import LinearModel, Shipped
 from kg.nlp.relations.candidates import Candidate
@@ -17,9 +20,20 @@ from kg.nlp.relations.candidates import Candidate
 RULE_NAME = "pair-scorer"
 
 
+@dataclass
 class PairScorer(LinearModel):
-    """Weights per feature of each relation, a decision threshold per relation, and what it was
-    trained on."""
+    """Weights per feature of each relation, a decision threshold and a veto per relation, and
+    what it was trained on."""
+
+    vetoes: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "vetoes": self.vetoes}
+
+    @classmethod
+    def from_json(cls, data: dict):
+        return cls(dict(data["weights"]), dict(data["thresholds"]), dict(data.get("about", {})),
+                   dict(data.get("vetoes", {})))
 
     def probability(self, c: Candidate) -> float:
         """P(the sentence states c), from the weights of its relation's features."""
@@ -36,6 +50,23 @@ class PairScorer(LinearModel):
                 if p >= self.thresholds.get(c.predicate, 1.0) and (k not in best or p > best[k].confidence):
                     best[k] = RelationMention(c.subject, c.predicate, c.object, c.sentence, RULE_NAME, round(p, 3))
         return list(best.values())
+
+    def vetoed(self, candidates: list[Candidate]) -> set[tuple[str, str, str, int]]:
+        """The facts a rule stated that the scorer disbelieves (below the relation's veto), with
+        their sentence."""
+        out = set()
+        for c in candidates:
+            if c.rule is not None and self.probability(c) < self.vetoes.get(c.predicate, 0.0):
+                out.add((c.subject.key, c.predicate, c.object.key, c.sentence))
+                if c.predicate == "partner":
+                    out.add((c.object.key, c.predicate, c.subject.key, c.sentence))
+        return out
+
+    def revise(self, stated: list[RelationMention], candidates: list[Candidate]) -> list[RelationMention]:
+        """The rules' relations without those vetoed, and the relations the scorer adds."""
+        gone = self.vetoed(candidates) if self.vetoes else set()
+        kept = [r for r in stated if (r.subject.key, r.predicate, r.object.key, r.sentence) not in gone]
+        return kept + self.decide(candidates)
 
 
 SHIPPED = Shipped(PairScorer, "pair-scorer.json", "QDKG_PAIR_SCORER")
