@@ -110,9 +110,10 @@ def test_list_closed_by_zainei(script):
     assert {k for k, _ in found} == {"星澜科技", "云启生物"}
 
 
-# regression test (bug fixed): parks named for an industry (…生物医药园, …汽车城) were not found
+# regression test (bug fixed): parks named for an industry (…生物医药园, …汽车城) and the areas a
+# zone is planned in (…金融区, …先行启动区) were not found
 @pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
-@pytest.mark.parametrize("name", ["青岛国际生物医药园", "莱西新能源汽车城"])
+@pytest.mark.parametrize("name", ["青岛国际生物医药园", "莱西新能源汽车城", "青岛海港金融区", "莱西先行启动区"])
 def test_industry_park_suffixes(name, script):
     s = f"{name}今年新签约项目12个。"
     found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")
