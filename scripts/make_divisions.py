@@ -9,7 +9,9 @@ One row per unit: adcode, name, level (province | prefecture | county), the name
 it belongs to, and its short forms (comma-separated). A short form drops the unit's suffix
 (江苏省 -> 江苏, 苏州市 -> 苏州, 余杭区 -> 余杭); a county's is kept only when it is not a common
 word (jieba's dictionary count), does not start a common word (市中 of 市中心), and no
-higher-level unit has it. Counties named by a common word (城区, 老城区) are left out."""
+higher-level unit has it. A district named for a minority is also called without it (管城回族区 ->
+管城区). Counties named by a common word (城区, 老城区, 郊区) are left out; two-character counties
+(攸县, 温县, 芒市) are kept unless the name is a common word."""
 from __future__ import annotations
 
 import csv
@@ -58,14 +60,17 @@ def main(path: str) -> None:
             parent = "" if lvl == "province" else names.get((code[:2] + "0" * 10) if lvl == "prefecture"
                                                             else (code[:4] + "0" * 8), "")
             short = short_form(name, lvl)
-            if lvl == "county" and (not re.search(r"[\u4e00-\u9fff]{2}[区县市旗]$", name) or name in GENERIC):
+            two = re.fullmatch(r"[\u4e00-\u9fff][县市旗]", name) and freq.get(name, 0) <= COMMON  # 攸县, 芒市
+            if lvl == "county" and ((not re.search(r"[\u4e00-\u9fff]{2}[区县市旗]$", name) and not two)
+                                    or name in GENERIC):
                 continue  # 城区, 郊区, 矿区, 老城区: a county named by a common word is left out
             if short and (short in taken or (lvl != "province" and (freq.get(short, 0) > COMMON
                                                                      or short in starts_common))):
                 short = None
             if short:
                 taken.add(short)
-            out.append((code, name, lvl, parent, short or ""))
+            plain = re.fullmatch(r"(.+?)(?:回族|达斡尔族)区", name)  # 管城回族区 -> 管城区
+            out.append((code, name, lvl, parent, short or (plain.group(1) + "区" if plain else "")))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", encoding="utf-8", newline="") as fh:
         fh.write("# China's administrative divisions: adcode, name, level, parent, short forms.\n"

@@ -140,7 +140,8 @@ def _district_table() -> dict[str, str]:
     table = dict(HAND_TABLE)
     for unit in DIVISIONS.values():
         table.setdefault(unit.name, unit.name)
-        if unit.short and unit.level != "county":  # a county's bare short form is too often a word (乐业, 康乐)
+        # a county's bare short form is too often a word (乐业, 康乐); 管城区 for 管城回族区 is a name
+        if unit.short and (unit.level != "county" or unit.short.endswith("区")):
             table.setdefault(unit.short, table.get(unit.name, unit.name))
     return table
 

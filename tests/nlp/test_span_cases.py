@@ -118,3 +118,13 @@ def test_industry_park_suffixes(name, script):
     s = f"{name}今年新签约项目12个。"
     found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")
     assert (name, ("Park",)) in found
+
+
+# regression test (bug fixed): two-character counties (攸县, 温县) were left out of the gazetteer,
+# and a district named for a minority was not found by its everyday name (管城回族区 -> 管城区)
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("name, canonical", [("攸县", "攸县"), ("温县", "温县"), ("管城区", "管城回族区")])
+def test_short_county_names(name, canonical, script):
+    s = f"{name}今年新签约项目12个。"
+    found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "gazetteer")
+    assert found == {(canonical, ("District",))}
