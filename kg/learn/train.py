@@ -134,7 +134,7 @@ class Settings:
     rate: float = 0.2
     l2: float = 0.01
     floor: float = 0.3  # no relation is added below this probability
-    veto_ceiling: float = 0.4  # no rule's relation is vetoed at a probability above this
+    veto_ceiling: float = 0.15  # no rule's relation is vetoed at a probability above this
     keep_ceiling: float = 0.3  # no mention more likely a name than this is dropped
 
 
