@@ -83,7 +83,8 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
-    from kg.out.graphview import view_data, write_view
+    from kg.out.graphview import view_data
+    from kg.out.viewpage import write_view
 
     ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
     html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
@@ -126,23 +127,25 @@ def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) ->
 
 
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,
-         focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
+         focus: str | None = None, hops: int = 1, max_nodes: int = 800, relation: str | None = None,
+         through_hubs: bool = False) -> ViewData:
     """The data of the interactive graph view, filtered."""
     from kg.out.graphview import view_data
 
     gs = store if isinstance(store, GraphStore) else open_store(store)
-    return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes)
+    return view_data(gs, district=district, type=type, focus=focus, hops=hops, max_nodes=max_nodes,
+                     relation=relation, through_hubs=through_hubs)
 
 
 def view_html(data: ViewData, title: str = "qdkg graph") -> str:
-    from kg.out.graphview import render_html
+    from kg.out.viewpage import render_html
 
     return render_html(data, title=title)
 
 
 def write_view(data: ViewData, path: str | Path, title: str = "qdkg graph", create_folder: bool = False) -> Path:
     """Write the view page atomically; returns its path. Its folder must exist unless `create_folder`."""
-    from kg.out.graphview import write_view as _write_view
+    from kg.out.viewpage import write_view as _write_view
 
     return _write_view(data, path, title=title, create_folder=create_folder)
 

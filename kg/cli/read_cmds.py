@@ -60,16 +60,19 @@ def query(ctx, spec, list_, fmt, params, iris, timeout):
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the page.")
 @click.option("--district", help="Only this district's entities (name in either script).")
 @click.option("--type", "type_", help="Only this class (District, Initiative, Project, Organization, Platform, Park).")
+@click.option("--relation", help="Only this relation and the entities it links (joinedPark, partner, ledBy, partOf, "
+              "operatedBy, locatedIn).")
 @click.option("--focus", help="Only the neighbourhood of this entity.")
 @click.option("--hops", type=click.IntRange(0, 10), default=1, show_default=True, help="Radius around --focus.")
+@click.option("--through-hubs", is_flag=True, help="Let --hops walk through districts and hubs (over 30 relations).")
 @click.option("--max-nodes", type=click.IntRange(1), default=800, show_default=True,
               help="Draw at most this many nodes (the best connected).")
 @click.pass_context
 @handle_errors
-def view(ctx, out, district, type_, focus, hops, max_nodes):
+def view(ctx, out, district, type_, relation, focus, hops, through_hubs, max_nodes):
     """Write the interactive graph view (offline HTML) and print its path."""
     data = api.view(store=ctx.obj["store"], district=district, type=type_, focus=focus, hops=hops,
-                    max_nodes=max_nodes)
+                    max_nodes=max_nodes, relation=relation, through_hubs=through_hubs)
     path = api.write_view(data, out, title="qdkg graph", create_folder=out == DEFAULT_VIEW)
     click.echo(str(path))
     click.echo(f"{len(data.nodes)} nodes, {len(data.edges)} edges." + (f" {data.note}" if data.note else ""))

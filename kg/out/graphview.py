@@ -1,14 +1,12 @@
-"""The interactive HTML graph view (`kg view`): entities as nodes, core relations as edges.
+"""The data of the interactive graph view (`kg view`): entities as nodes, core relations as
+edges, each edge with the sentences that state it (rule, confidence, article).
 
-`view_data` reads the store with SPARQL and applies the filters; `render_html` builds one
-self-contained page (vis-network inlined from the pyvis package, no CDN, a strict CSP);
-`write_view` writes it atomically.
+`view_data` reads the store with SPARQL and applies the filters (district, class, relation,
+neighbourhood); the page itself is kg.out.viewpage.
 """
 from __future__ import annotations
 
 import difflib
-import html
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -17,15 +15,18 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import QueryError
-from kg.out.pages import csp_hash, head, safe_in_script
 from kg.model import CORE_TYPES, RELATIONS, SUBCLASS_OF, core_type
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import NIF, QDO, QDO_IRI
 
 MENTIONED_IN, ANCHOR_OF = str(QDO.mentionedIn), str(NIF.anchorOf)
+IS_PART_OF, ABOUT = "http://purl.org/dc/terms/isPartOf", str(QDO.aboutDistrict)
+TITLE, DATE = "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/date"
+# the class an entity of several is drawn as: a zone that is also a district (新区) is drawn as
+# the park it is, districts being the page's context
+DRAWN_AS = ("Park", "Organization", "Project", "Platform", "Initiative", "District")
+HUB_DEGREE = 30  # --hops walks through no district and no node with more relations than this
 
-COLORS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#edc948",
-          "Organization": "#4e79a7", "Platform": "#b07aa1", "Park": "#59a14f"}
 _CLASSES = " ".join(f"qdo:{c}" for c in (*CORE_TYPES, *sorted(SUBCLASS_OF)))
 _RELS = " ".join(f"qdo:{r}" for r in RELATIONS)
 _NARROW = "narrow the view with --focus NAME (and --hops N), --district NAME or --type CLASS"
@@ -44,6 +45,9 @@ class ViewNode:
     sentences: tuple[str, ...] = ()
     degree: int = 0
     names: tuple[str, ...] = ()  # every label and altLabel, for matching
+    label_pinyin: str | None = None
+    district: str | None = None  # the district it is in, or its articles are about
+    facts: tuple[tuple[str, str], ...] = ()  # (property, value): amounts and event dates
 
     @property
     def label(self) -> str:
@@ -51,10 +55,23 @@ class ViewNode:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One sentence stating a relation: its text, its article's title and date, the rule."""
+
+    sentence: str
+    article: str = ""
+    date: str = ""
+    rule: str = ""
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
 class ViewEdge:
     source: str
     target: str
     relation: str
+    confidence: float = 1.0  # the most confident statement's
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -66,6 +83,7 @@ class ViewData:
     total: int = 0  # nodes matching the filters, before max_nodes
     omitted: dict[str, int] = field(default_factory=dict)  # core class -> nodes left out
     filters: dict[str, str] = field(default_factory=dict)
+    districts: dict[str, str] = field(default_factory=dict)  # the nodes' districts: IRI -> label
 
     @property
     def note(self) -> str:
@@ -96,13 +114,14 @@ def _entities(store: GraphStore) -> tuple[dict[str, ViewNode], list[tuple[str, s
     degree = Counter(x for s, _, o in edges for x in (s, o))
     out = {}
     for e, cs in classes.items():
-        specific = sorted(cs - set(CORE_TYPES)) or sorted(cs)
+        core = min({core_type(c) for c in cs}, key=DRAWN_AS.index)
+        specific = sorted(c for c in cs - set(CORE_TYPES) if core_type(c) == core) or [core]
         lab = {k: sorted(v) for k, v in labels[e].items()}
         anyl = sorted(x for v in lab.values() for x in v) or [e.rsplit("/", 1)[-1]]
         hant, hans = (lab.get("zh-hant") or [""])[0], (lab.get("zh-hans") or [""])[0]
-        out[e] = ViewNode(e, specific[0], core_type(specific[0]), hant or hans or anyl[0],
+        out[e] = ViewNode(e, specific[0], core, hant or hans or anyl[0],
                           hans or hant or anyl[0], (lab.get("en") or [None])[0], (),
-                          degree[e], tuple(sorted(names[e])))
+                          degree[e], tuple(sorted(names[e])), (lab.get("zh-latn-pinyin") or [None])[0])
     return out, edges
 
 
@@ -127,6 +146,57 @@ def _with_sentences(store: GraphStore, nodes: list[ViewNode], look: int = 30) ->
                     break
         out.append(replace(n, sentences=tuple(texts)))
     return out
+
+
+FACTS = ("totalInvestmentCNY", "registeredCapitalCNY", "areaM2", "openedOn", "signedOn", "launchedOn")
+
+
+def _details(store: GraphStore, nodes: list[ViewNode], ents: dict[str, ViewNode]) -> list[ViewNode]:
+    """The nodes with their district (the one they are in, else the one their articles are
+    about most) and their amounts and event dates, by index lookups."""
+    located = str(QDO.locatedIn)
+    out = []
+    for n in nodes:
+        district = n.iri if n.core == "District" else next(
+            (d for d in sorted(map(str, store.objects(n.iri, located))) if d in ents and ents[d].core == "District"), None)
+        if district is None:
+            about: Counter = Counter()
+            for s in sorted(set(store.objects(n.iri, MENTIONED_IN)), key=_sentence_order)[:30]:
+                for a in store.objects(s, IS_PART_OF):
+                    about.update(str(d) for d in store.objects(a, ABOUT) if str(d) in ents)
+            district = min(about, key=lambda d: (-about[d], d)) if about else None
+        facts = tuple((f, str(v)) for f in FACTS for v in sorted(store.objects(n.iri, QDO_IRI + f), key=str))
+        out.append(replace(n, district=district, facts=facts))
+    return out
+
+
+def _evidence(store: GraphStore, edges: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[Evidence]]:
+    """The statements of the given relations: sentence, article title and date, rule and
+    confidence, most confident first."""
+    if not edges:
+        return {}
+    wanted = set(edges)
+    rows = store.select("SELECT ?s ?p ?o ?sent ?rule ?c WHERE { ?st a rdf:Statement ; rdf:subject ?s ; "
+                        f"rdf:predicate ?p ; rdf:object ?o . VALUES ?p {{ {_RELS} }} "
+                        "OPTIONAL { ?st prov:wasDerivedFrom ?sent } OPTIONAL { ?st qdo:extractedBy ?rule } "
+                        "OPTIONAL { ?st qdo:confidence ?c } }")[1]
+    out: dict[tuple[str, str, str], list[Evidence]] = {}
+    articles: dict[str, tuple[str, str]] = {}
+    for s, p, o, sent, rule, c in rows:
+        key = (str(s), str(p)[len(QDO_IRI):], str(o))
+        if key not in wanted:
+            continue
+        text, title, date = "", "", ""
+        if sent is not None:
+            text = str(next(iter(store.objects(sent, ANCHOR_OF)), ""))
+            art = next(iter(store.objects(sent, IS_PART_OF)), None)
+            if art is not None:
+                if str(art) not in articles:
+                    articles[str(art)] = (str(next(iter(store.objects(art, TITLE)), "")),
+                                          str(next(iter(store.objects(art, DATE)), "")))
+                title, date = articles[str(art)]
+        out.setdefault(key, []).append(Evidence(text, title, date, str(rule or ""), float(c) if c is not None else 1.0))
+    return {k: sorted(set(v), key=lambda e: (-e.confidence, e.sentence))[:3] for k, v in out.items()}
 
 
 def _edges(store: GraphStore, entities) -> list[tuple[str, str, str]]:
@@ -168,12 +238,39 @@ def _find_focus(ents: dict[str, ViewNode], name: str) -> list[str]:
     return hits
 
 
+def _neighbourhood(g, centres: list[str], hops: int, stop: set[str]) -> set[str]:
+    """What lies within `hops` of the centres; a node of `stop` is reached but not walked
+    through (a district or hub is an end, not a bridge)."""
+    seen, frontier = set(centres), list(centres)
+    for _ in range(hops):
+        nxt = []
+        for n in frontier:
+            if n in stop and n not in centres:
+                continue
+            for m in sorted(g.neighbors(n)):
+                if m not in seen:
+                    seen.add(m)
+                    nxt.append(m)
+        frontier = nxt
+    return seen
+
+
 def view_data(store: GraphStore, *, district: str | None = None, type: str | None = None,
-              focus: str | None = None, hops: int = 1, max_nodes: int = 800) -> ViewData:
-    """Entities and core relations of the store, filtered and capped at `max_nodes`."""
+              focus: str | None = None, hops: int = 1, max_nodes: int = 800, relation: str | None = None,
+              through_hubs: bool = False) -> ViewData:
+    """Entities and core relations of the store, filtered and capped at `max_nodes`: a
+    district's, a class's (with their neighbours), one relation's ends, the neighbourhood of
+    `focus` (`hops` around it, through no district or hub unless `through_hubs`)."""
     if hops < 0 or max_nodes < 1:
         raise QueryError("--hops must be 0 or more and --max-nodes 1 or more")
+    if relation is not None and relation not in RELATIONS:
+        close = {r.casefold(): r for r in RELATIONS}.get(relation.strip().casefold())
+        if close is None:
+            raise _unknown("relation", relation, RELATIONS, f"use one of {', '.join(RELATIONS)} with --relation")
+        relation = close
     ents, all_edges = _entities(store)
+    if relation:
+        all_edges = [e for e in all_edges if e[1] == relation]
     g = nx.MultiDiGraph()
     g.add_nodes_from(sorted(ents))
     for s, r, o in all_edges:
@@ -194,166 +291,26 @@ def view_data(store: GraphStore, *, district: str | None = None, type: str | Non
         seeds = {n for n in keep if ents[n].core == core}
         keep = seeds | {m for n in seeds for m in sub.neighbors(n)}
         filters["type"] = core
+    if relation:
+        keep &= {x for s, _, o in all_edges for x in (s, o)} | pinned
+        filters["relation"] = relation
     if focus:
         centres = [c for c in _find_focus(ents, focus) if c in keep]
         if not centres:
-            raise QueryError(f'"{focus}" is outside the current --district/--type filter; drop one of them')
-        sub = g.subgraph(keep).to_undirected()
-        keep = set().union(*(nx.ego_graph(sub, c, radius=hops).nodes for c in centres))
+            raise QueryError(f'"{focus}" is outside the current filters; drop one of them')
+        stop = set() if through_hubs else {n for n in keep if ents[n].core == "District" or ents[n].degree > HUB_DEGREE}
+        keep = _neighbourhood(g.subgraph(keep).to_undirected(as_view=True), centres, hops, stop)
         pinned.update(centres)
         filters.update(focus=", ".join(ents[c].label for c in centres), hops=str(hops))
     ranked = sorted(keep, key=lambda n: (n not in pinned, -ents[n].degree, n))
     shown = set(ranked[:max_nodes])
     omitted = dict(Counter(ents[n].core for n in ranked[max_nodes:]))
-    edges = [ViewEdge(s, o, r) for s, o, r in sorted(g.subgraph(shown).edges(keys=True))]
-    return ViewData(_with_sentences(store, [ents[n] for n in sorted(shown)]), edges, len(keep), omitted, filters)
-
-
-# ---- the page ----------------------------------------------------------------------------
-
-_JS = r"""(function () {
-  "use strict";
-  var D = JSON.parse(document.getElementById("kg-data").textContent);
-  var nodes = new vis.DataSet(D.nodes), edges = new vis.DataSet(D.edges), shown = null;
-  var nodeView = new vis.DataView(nodes, {filter: function (n) { return !shown || shown.has(n.id); }});
-  var edgeView = new vis.DataView(edges, {filter: function (e) {
-    return !shown || (shown.has(e.from) && shown.has(e.to)); }});
-  var network = new vis.Network(document.getElementById("kg-network"),
-                                {nodes: nodeView, edges: edgeView}, D.options);
-  var kg = window.kgView = {network: network, nodes: nodes, edges: edges, nodeView: nodeView,
-                            edgeView: edgeView, ready: !D.options.physics.enabled};
-  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); kg.ready = true; });
-  var box = document.getElementById("kg-search"), nb = document.getElementById("kg-neighbours");
-  var status = document.getElementById("kg-status");
-  function update() {
-    var q = box.value.trim().toLowerCase();
-    shown = null;
-    if (q) {
-      shown = new Set(nodes.getIds({filter: function (n) { return n.search.indexOf(q) >= 0; }}));
-      if (nb.checked) {
-        var hit = new Set(shown);
-        edges.forEach(function (e) { if (hit.has(e.from)) shown.add(e.to); if (hit.has(e.to)) shown.add(e.from); });
-      }
-    }
-    nodeView.refresh(); edgeView.refresh();
-    status.textContent = nodeView.length + " / " + nodes.length + " nodes";
-  }
-  box.addEventListener("input", update); nb.addEventListener("change", update);
-  update();
-})();"""
-
-_PAGE = """{head}<style>{vis_css}</style>
-<style>
-html, body {{ height: 100%; margin: 0; font-family: "WenQuanYi Zen Hei", "Noto Sans CJK TC", sans-serif; }}
-body {{ display: flex; flex-direction: column; }} #kg-network {{ flex: 1; min-height: 300px; }}
-header {{ padding: 6px 12px; border-bottom: 1px solid #ddd; }} h1 {{ font-size: 18px; margin: 2px 0 6px; }}
-#kg-search {{ width: 22em; padding: 3px; }} #kg-note {{ margin: 4px 0 0; color: #8a4b00; }}
-.kg-legend span {{ margin-right: 12px; white-space: nowrap; }}
-.kg-legend i {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 4px; }}
-div.vis-tooltip {{ white-space: pre-wrap; max-width: 480px; font-family: inherit; }}
-</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<div><input id="kg-search" type="search" placeholder="Filter by name (either script)" autocomplete="off">
-<label><input id="kg-neighbours" type="checkbox"> with neighbours</label>
-<span id="kg-status"></span></div>
-<div class="kg-legend">{legend}</div>
-{note}
-</header>
-<div id="kg-network"></div>
-<script type="application/json" id="kg-data">{data}</script>
-<script>{vis_js}</script>
-<script>{app_js}</script>
-</body>
-</html>
-"""
-
-
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's JS and CSS as shipped inside the pyvis package (no network)."""
-    import pyvis
-
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
-    js = re.sub(r"//# sourceMappingURL=\S+", "", js)
-    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.I).replace("<!--", "<\\!--")
-    css = re.sub(r"/\*# sourceMappingURL=\S+ \*/", "", (lib / "vis-network.css").read_text(encoding="utf-8"))
-    return js, re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
-
-
-def _layout(data: ViewData) -> dict[str, tuple[int, int]]:
-    """Fixed-seed spring layout of the connected nodes, rounded; unconnected nodes go on a grid
-    below it (they need no force computation). Needs numpy; {} without it (the browser lays out)."""
-    g = nx.Graph()
-    g.add_nodes_from(n.iri for n in data.nodes)
-    g.add_edges_from((e.source, e.target) for e in data.edges)
-    linked = [n for n in g if g.degree(n) > 0]
-    alone = sorted(n for n in g if g.degree(n) == 0)
-    scale = max(300.0, 45.0 * len(linked) ** 0.5)
-    pos: dict = {}
-    if linked:
-        try:
-            pos = nx.spring_layout(g.subgraph(linked), seed=7, scale=scale, iterations=40)
-        except ImportError:
-            return {}
-    out = {n: (round(float(x)), round(float(y))) for n, (x, y) in pos.items()}
-    cols = max(1, int(len(alone) ** 0.5 * 1.6))
-    for i, n in enumerate(alone):
-        out[n] = (round(-scale + (i % cols) * 2 * scale / cols), round(scale + 80 + (i // cols) * 60))
-    return out
-
-
-def _tooltip(n: ViewNode) -> str:
-    """Plain text: vis-network 9 puts a string title in with innerText, so nothing is parsed."""
-    lines = [n.label_hant if n.label_hant == n.label_hans else f"{n.label_hant} / {n.label_hans}"]
-    if n.label_en:
-        lines.append(n.label_en)
-    lines.append(n.cls if n.cls == n.core else f"{n.cls} ({n.core})")
-    lines += [f"• {s}" for s in n.sentences]
-    return "\n".join(lines)
-
-
-def _json(obj) -> str:
-    """Compact, sorted JSON safe inside a <script> element."""
-    return safe_in_script(json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-
-
-def render_html(data: ViewData, *, title: str) -> str:
-    """One self-contained, offline HTML page; same data gives the same bytes."""
-    from pyvis.network import Network
-
-    pos = _layout(data)
-    net = Network(height="100%", width="100%", directed=True)
-    net.toggle_physics(not pos)
-    net.nodes = [dict(id=n.iri, label=n.label, title=_tooltip(n), group=n.core, value=n.degree + 1,
-                      search="\n".join(x.lower() for x in (n.label_hant, n.label_hans, *n.names)),
-                      **({"x": pos[n.iri][0], "y": pos[n.iri][1]} if pos else {}))
-                 for n in data.nodes]
-    net.edges = [{"id": f"e{i}", "from": e.source, "to": e.target, "label": e.relation}
-                 for i, e in enumerate(data.edges)]
-    options = json.loads(net.options.to_json())
-    options["physics"]["stabilization"].update(iterations=150, updateInterval=25)
-    options["edges"].update(arrows="to", color={"color": "#999"}, font={"size": 9, "align": "middle"},
-                            smooth={"enabled": len(net.edges) <= 500, "type": "continuous"})
-    options["nodes"] = {"shape": "dot", "scaling": {"min": 8, "max": 30}, "font": {"size": 13}}
-    options["groups"] = {c: {"color": col} for c, col in COLORS.items()}
-    options["interaction"].update(hover=True, tooltipDelay=150)
-    options["layout"] = {"randomSeed": 7, "improvedLayout": len(net.nodes) <= 100}
-    vis_js, vis_css = _vis_assets()
-    counts = Counter(n.core for n in data.nodes)
-    legend = "".join(f'<span><i style="background:{col}"></i>{c} ({counts.get(c, 0)})</span>'
-                     for c, col in COLORS.items())
-    csp = f"default-src 'none'; script-src {csp_hash(vis_js)} {csp_hash(_JS)}; style-src 'unsafe-inline'; img-src data:"
-    note = f'<p id="kg-note">{html.escape(data.note)}</p>' if data.note else ""
-    return _PAGE.format(head=head(title, csp), title=html.escape(title), vis_css=vis_css, legend=legend, note=note,
-                        data=_json({"nodes": net.nodes, "edges": net.edges, "options": options}),
-                        vis_js=vis_js, app_js=_JS)
-
-
-def write_view(data: ViewData, path: str | Path, *, title: str, create_folder: bool = False) -> Path:
-    """Render and write the page atomically (temp file in the same folder, then rename)."""
-    from kg.out.files import write_atomic
-
-    return write_atomic(Path(path), render_html(data, title=title), create_folder=create_folder)
+    drawn = sorted(g.subgraph(shown).edges(keys=True))
+    evidence = _evidence(store, [(s, r, o) for s, o, r in drawn])
+    edges = []
+    for s, o, r in drawn:
+        ev = evidence.get((s, r, o), [])
+        edges.append(ViewEdge(s, o, r, max((e.confidence for e in ev), default=1.0), tuple(ev)))
+    nodes = _details(store, _with_sentences(store, [ents[n] for n in sorted(shown)]), ents)
+    districts = {n.district: ents[n.district].label for n in nodes if n.district}
+    return ViewData(nodes, edges, len(keep), omitted, filters, districts)

@@ -239,7 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
         return export(self.server.store, "ttl")
 
     def _graph_page(self) -> bytes:
-        from kg.out.graphview import render_html, view_data
+        from kg.out.graphview import view_data
+        from kg.out.viewpage import render_html
         return render_html(view_data(self.server.store), title="qdkg graph").encode("utf-8")
 
 

@@ -195,6 +195,21 @@ def test_view_writes_page(built, tmp_path):
     assert "<script src=" not in out.read_text(encoding="utf-8")
 
 
+def test_view_one_relation(built, tmp_path):
+    out = tmp_path / "v.html"
+    res = run(built, "view", "-o", str(out), "--relation", "joinedpark")
+    assert res.exit_code == 0, res.output
+    n_nodes, n_edges = map(int, re.match(r"(\d+) nodes, (\d+) edges\.", res.output.splitlines()[1]).groups())
+    assert n_edges > 0 and n_nodes <= 2 * n_edges
+    assert set(re.findall(r'"r":"(\w+)"', out.read_text(encoding="utf-8"))) == {"joinedPark"}
+
+
+def test_view_unknown_relation(built, tmp_path):
+    res = run(built, "view", "-o", str(tmp_path / "v.html"), "--relation", "owns")
+    assert res.exit_code == 3 and res.output.count("\n") == 1
+    assert res.output.startswith('Error: unknown relation "owns"') and "--relation" in res.output
+
+
 def test_view_unknown_district(built, tmp_path):
     res = run(built, "view", "-o", str(tmp_path / "v.html"), "--district", "火星区")
     assert res.exit_code == 3 and res.output.count("\n") == 1

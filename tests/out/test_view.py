@@ -13,7 +13,8 @@ from rdflib import Graph
 
 from kg.errors import OutputError, QueryError
 from kg.rdf.store import GraphStore
-from kg.out.graphview import ViewData, ViewEdge, ViewNode, render_html, view_data, write_view
+from kg.out.graphview import ViewData, ViewEdge, ViewNode, view_data
+from kg.out.viewpage import render_html, write_view
 
 FIXTURE = Path(__file__).parents[1] / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"
@@ -125,6 +126,30 @@ def test_focus_and_hops(store):
     assert ids(view_data(store, focus="huawei", hops=3)) == ALL - {VALLEY, WUQING, XIQING, GOV}
 
 
+def test_hops_reach_a_district_but_do_not_walk_through_it():
+    from rdflib import URIRef
+
+    store = _store()
+    g = Graph()
+    g.add((URIRef(VALLEY), URIRef("https://w3id.org/qdkg/ontology#locatedIn"), URIRef(BINHAI)))
+    store.replace_graph(R + "extra", g)
+    near = ids(view_data(store, focus="中新天津生態城", hops=2))
+    assert BINHAI in near and VALLEY not in near  # 生态城 → 滨海新区 (an end) ↛ 京津科技谷
+    assert VALLEY in ids(view_data(store, focus="中新天津生態城", hops=2, through_hubs=True))
+
+
+def test_one_relation_with_its_sentences(store):
+    data = view_data(store, relation="joinedpark")
+    assert ids(data) == {HUAWEI, ECO} and data.filters["relation"] == "joinedPark"
+    (edge,) = data.edges
+    assert (edge.relation, edge.confidence) == ("joinedPark", 0.7)
+    assert [(e.sentence, e.article, e.date, e.rule) for e in edge.evidence] == [
+        ("華為技術有限公司正式入駐中新天津生態城。", "生態城迎來新企業", "2021-12-01", "joined-park")]
+    assert node(data, HUAWEI).district == BINHAI and data.districts == {BINHAI: "濱海新區"}
+    with pytest.raises(QueryError, match='unknown relation "owns"'):
+        view_data(store, relation="owns")
+
+
 @pytest.mark.parametrize("kwargs, expect", [
     (dict(district="西清"), "西青區"),
     (dict(district="中新天津生態城"), "--district"),  # a park is not a district
@@ -161,27 +186,31 @@ def test_page_is_offline_and_self_contained(full):
             assert not (attrs.get(attr) or "data:").lower().startswith(("http", "//", "ftp")), (tag, attrs)
         assert not (tag == "script" and "src" in attrs)
     assert "vis-network" in page and "new vis.Network" in page and "sourceMappingURL" not in page
+    assert "innerHTML" not in page.split('id="kg-data"')[1].split("</script>", 2)[2]  # the app writes text only
     assert "default-src 'none'" in page  # the CSP also blocks any fetch the page might try
     assert len(_Page(page).scripts) == 3
 
 
-def test_node_options_tooltips_legend_and_layout(full):
+def test_page_data_nodes_edges_sentences_and_layout(full):
     page = render_html(full, title="t")
     data = page_data(page)
     nodes = {n["id"]: n for n in data["nodes"]}
     assert set(nodes) == ALL and len(data["edges"]) == 9
-    assert {e["label"] for e in data["edges"]} == {"locatedIn", "joinedPark", "ledBy", "partner",
-                                                   "partOf", "operatedBy"}
+    assert {e["r"] for e in data["edges"]} == {"locatedIn", "joinedPark", "ledBy", "partner", "partOf", "operatedBy"}
     hw = nodes[HUAWEI]
-    assert hw["label"] == "華為技術有限公司" and hw["group"] == "Organization"
-    for text in ("華為技術有限公司 / 华为技术有限公司", "Huawei", "Company (Organization)", "正式入駐中新天津生態城"):
-        assert text in hw["title"]
-    assert "華為第四句" not in hw["title"]
-    for cls in ("District", "Initiative", "Project", "Organization", "Platform", "Park"):
-        assert cls in data["options"]["groups"] and f"{cls} (" in page
-    if all("x" in n for n in nodes.values()):  # precomputed layout: physics off
-        assert data["options"]["physics"]["enabled"] is False
-    assert data["options"]["physics"]["stabilization"]["iterations"] <= 150
+    assert (hw["l"], hw["hant"], hw["hans"], hw["en"], hw["cls"], hw["core"], hw["d"]) == (
+        "華為技術有限公司", "華為技術有限公司", "华为技术有限公司", "Huawei", "Company", "Organization", BINHAI)
+    assert "华为" in hw["q"] and "huawei" in hw["q"] and "華為第四句" not in " ".join(hw["s"])
+    assert "binhai" in nodes[BINHAI]["q"]  # pinyin without tone marks finds it
+    joined = next(e for e in data["edges"] if e["r"] == "joinedPark")
+    assert joined["ev"] == [{"t": "華為技術有限公司正式入駐中新天津生態城。", "a": "生態城迎來新企業", "d": "2021-12-01",
+                             "r": "joined-park", "c": 0.7}] and joined["c"] == 0.7 and not joined["dl"]
+    assert all(e["dl"] for e in data["edges"] if e["r"] == "locatedIn")
+    assert data["meta"]["relationCounts"]["joinedPark"] == 1 and data["meta"]["zhScript"] == "zh-Hant"
+    assert set(data["meta"]["words"]) == {"zh", "en"} and data["meta"]["words"]["en"]["relationsFilter"] == "Relations"
+    assert all("x" in n for n in nodes.values()) and data["options"]["physics"]["enabled"] is False
+    # districts sit at the middle of their entities; groups are laid out apart from each other
+    assert nodes[BINHAI]["x"] is not None
 
 
 def test_without_numpy_the_browser_lays_out(full, monkeypatch):
@@ -205,8 +234,8 @@ def test_everything_from_articles_is_escaped(full):
     raw = parsed.scripts[0][1]
     assert not set("<>&") & set(raw) and "\\u003cscript\\u003e" in raw
     evil = {n["id"]: n for n in json.loads(raw)["nodes"]}[EVIL]  # the text survives intact
-    assert evil["label"] == '<script>window.__xss=1;alert("x")</script>惡意\'公司"'
-    assert "</script><script>window.__xss=3</script>惡意'公司\"與華為合作 & <b>bold</b>。" in evil["title"]
+    assert evil["l"] == '<script>window.__xss=1;alert("x")</script>惡意\'公司"'
+    assert "</script><script>window.__xss=3</script>惡意'公司\"與華為合作 & <b>bold</b>。" in evil["s"]
 
 
 def test_output_is_deterministic(full):

@@ -205,9 +205,10 @@ def test_interrupted_write_atomic_leaves_no_temp_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qdkg.ttl"]
 
 
-# regression test (bug fixed): kg.out.graphview.write_view removes its temporary file only on OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp
+# regression test (bug fixed): kg.out.viewpage.write_view removes its temporary file only on OSError; Ctrl-C between writing and os.replace leaves .graph.html.*.tmp
 def test_interrupted_write_view_leaves_no_temp_file(tmp_path, monkeypatch):
-    from kg.out.graphview import ViewData, write_view
+    from kg.out.graphview import ViewData
+    from kg.out.viewpage import write_view
 
     target = tmp_path / "graph.html"
     target.write_text("old", encoding="utf-8")
