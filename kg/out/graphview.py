@@ -10,7 +10,6 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import networkx as nx
 
