@@ -157,6 +157,15 @@ def test_fixture_page_in_chromium(browser, served, tmp_path):
     assert _per_relation(browser).get("joinedPark") is None  # its one statement says 0.7
     page.locator("#kg-conf").fill("0")
 
+    # a click on a node opens the side panel with its relations and their sentences
+    box = page.locator("#kg-network canvas").bounding_box()
+    eco = "https://w3id.org/qdkg/resource/eco-city-44444444"
+    at = browser.js("id => kgView.network.canvasToDOM(kgView.network.getPosition(id))", eco)
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    text = page.locator("#kg-panel").inner_text()
+    assert "中新天津生態城" in text and "入駐園區 ← 華為技術有限公司" in text
+    assert "華為技術有限公司正式入駐中新天津生態城。" in text
+
     # search in either script or pinyin: zooms to the node and opens the panel with its relations and sentences
     page.fill("#kg-search", "华为")
     assert browser.js("kgView.focused") == HUAWEI
