@@ -6,6 +6,7 @@
   D.nodes.forEach(function (n) { byId[n.id] = n; adj[n.id] = []; });
   D.edges.forEach(function (e) { adj[e.from].push(e); adj[e.to].push(e); });
   var $ = function (id) { return document.getElementById(id); };
+  var READABLE = 0.8;  // the smallest zoom at which the labels of most nodes are drawn
   var state = {rel: {}, cls: {}, dist: {}, conf: 0, districtLinks: false, isolates: false, colour: "district",
                pinned: null};
   M.relations.forEach(function (r) { state.rel[r] = true; });
@@ -202,6 +203,15 @@
   setLang(lang);
   network.fit({animation: false});
   if (M.focus) { search(M.focus); network.fit({nodes: Array.from(visibleNodes), animation: false}); }
+  else if (network.getScale() < READABLE) {  // too small to read: open on the biggest groups (top left)
+    var xs = [], ys = [], c = $("kg-network");
+    visibleNodes.forEach(function (id) { var n = byId[id]; if (n.x !== undefined) { xs.push(n.x); ys.push(n.y); } });
+    if (xs.length) {
+      network.moveTo({scale: READABLE, animation: false, position: {
+        x: Math.min.apply(null, xs) - 40 + c.clientWidth / 2 / READABLE,
+        y: Math.min.apply(null, ys) - 40 + c.clientHeight / 2 / READABLE}});
+    }
+  }
   if (D.options.physics.enabled) {  // no precomputed layout: ready once the browser's layout settles
     network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); kg.ready = true; });
   } else {

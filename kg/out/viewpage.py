@@ -25,6 +25,7 @@ CLASS_COLOURS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#ed
                  "Organization": "#4e79a7", "Platform": "#b07aa1", "Park": "#59a14f"}
 RELATION_COLOURS = {"joinedPark": "#2ca02c", "partner": "#1f77b4", "partOf": "#9467bd", "operatedBy": "#8c564b",
                     "ledBy": "#ff7f0e", "locatedIn": "#b0b0b0"}
+GAP = 110  # pixels between the laid-out parts, room for their labels
 DISTRICT_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
                     "#9c755f", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 RELATION_WORDS = {
@@ -142,8 +143,9 @@ def _district_link(data: ViewData, cores: dict[str, str]):
 
 
 def layout(data: ViewData) -> dict[str, tuple[int, int]]:
-    """Fixed-seed positions, rounded: each connected part of the entity–entity graph laid out on
-    its own (spring layout) and the parts packed in rows, biggest first, so groups stay apart;
+    """Fixed positions, rounded: each connected part of the entity–entity graph laid out on its
+    own (Kamada-Kawai, or a fixed-seed spring layout for big parts) and the parts packed in rows,
+    biggest first, so groups stay apart;
     unconnected nodes on a grid below; each district at the middle of its entities. Needs numpy;
     {} without it (the browser lays out)."""
     cores = {n.iri: n.core for n in data.nodes}
@@ -153,19 +155,23 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     g.add_edges_from((e.source, e.target) for e in data.edges if not linkish(e))
     parts = sorted((sorted(c) for c in nx.connected_components(g) if len(c) > 1), key=lambda c: (-len(c), c[0]))
     out: dict[str, tuple[int, int]] = {}
+    radius = {id(c): 55.0 * len(c) ** 0.5 + 30 for c in parts}
+    # rows about as wide as a screen is wider than high
+    width = max(600.0, (1.6 * sum((2 * r + GAP) ** 2 for r in radius.values())) ** 0.5)
     x0 = y0 = row_h = 0.0
-    width = max(1200.0, 90.0 * sum(len(c) for c in parts) ** 0.5)
     for part in parts:
-        r = 40.0 * len(part) ** 0.5 + 20
-        try:
-            pos = nx.spring_layout(g.subgraph(part), seed=7, scale=r, iterations=50)
+        r = radius[id(part)]
+        try:  # small parts: Kamada-Kawai spreads a star's leaves evenly; big ones: a spring layout
+            sub = g.subgraph(part)
+            pos = nx.kamada_kawai_layout(sub, scale=r) if len(part) <= 80 else \
+                nx.spring_layout(sub, seed=7, scale=r, iterations=50)
         except ImportError:
             return {}
         if x0 + 2 * r > width and x0 > 0:
-            x0, y0, row_h = 0.0, y0 + row_h + 60, 0.0
+            x0, y0, row_h = 0.0, y0 + row_h + GAP, 0.0
         for n, (x, y) in pos.items():
             out[n] = (round(x0 + r + float(x)), round(y0 + r + float(y)))
-        x0, row_h = x0 + 2 * r + 60, max(row_h, 2 * r)
+        x0, row_h = x0 + 2 * r + GAP, max(row_h, 2 * r)
     alone = sorted(n for n in g if n not in out)
     cols = max(1, int(width // 90))
     base = y0 + row_h + 120
@@ -221,7 +227,7 @@ def page_data(data: ViewData, focus: str | None = None) -> dict:
     zh = _script(data)
     options = {"physics": {"enabled": not pos}, "layout": {"randomSeed": 7, "improvedLayout": False},
                "nodes": {"shape": "dot", "scaling": {"min": 6, "max": 28,
-                                                     "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 9}},
+                                                     "label": {"enabled": True, "min": 12, "max": 34, "drawThreshold": 8}},
                          "font": {"size": 13, "face": "WenQuanYi Zen Hei, sans-serif"}},
                "edges": {"smooth": False, "selectionWidth": 2, "arrows": {"to": {"scaleFactor": 0.5}}},
                "interaction": {"hover": True, "tooltipDelay": 200, "hideEdgesOnDrag": len(edges) > 3000}}

@@ -217,6 +217,7 @@ def test_without_numpy_the_browser_lays_out(full, monkeypatch):
     def no_numpy(*a, **k):
         raise ImportError("numpy")
     monkeypatch.setattr(nx, "spring_layout", no_numpy)
+    monkeypatch.setattr(nx, "kamada_kawai_layout", no_numpy)
     data = page_data(render_html(full, title="t"))
     assert data["options"]["physics"]["enabled"] is True
     assert not any("x" in n for n in data["nodes"])
