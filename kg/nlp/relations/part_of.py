@@ -129,7 +129,7 @@ def sub_parks(v: SentenceView) -> list[RelationMention]:
     if zone is None:
         return out
     for mt in SUBPARKS_RE.finditer(v.bare):
-        ca, cb = v.clause(mt.start())
+        _, cb = v.clause(mt.start())
         if opener is None and v.within(0, mt.start(), v.mentions):
             continue  # another name leads the sentence: it, not the zone, holds what follows
         for m in v.within(mt.end(), cb + 1):
