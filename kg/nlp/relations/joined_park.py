@@ -90,6 +90,25 @@ def settles(v: SentenceView) -> list[RelationMention]:
     return out
 
 
+OPENING_RE = re.compile(r"^(?:在|于)$")
+
+
+@relation_rule(65, ("joinedPark-opening", "joinedPark", 0.6))
+def opening_park(v: SentenceView) -> list[RelationMention]:
+    """在P，A、B等企业签约落户，C项目开工: a sentence opening with 在 and a park sets the scene for
+    each clause after it; the members before a settling or starting verb there join P."""
+    out: list[RelationMention] = []
+    park = next((m for m in v.entities if "Park" in v.types(m) and OPENING_RE.match(v.text[:v.pos(m)])), None)
+    if park is None or v.text[v.end(park):v.end(park) + 1] not in "，,":
+        return out
+    for mt in TOPIC_VERBS_RE.finditer(v.bare, v.end(park)):
+        ca, _ = v.clause(mt.start())
+        for m in v.within(ca, mt.start()):
+            if v.types(m) & MEMBER and "Park" not in v.types(m) and "GovernmentBody" not in m.types:
+                v.add(out, m, "joinedPark-opening", park)
+    return out
+
+
 @relation_rule(70, ("joinedPark-draws", "joinedPark", 0.6))
 def park_draws(v: SentenceView) -> list[RelationMention]:
     """A park as the subject that draws firms in: P集聚了/吸引/引进X、Y等 (园区引进…: the park
