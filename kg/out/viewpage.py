@@ -19,6 +19,7 @@ import networkx as nx
 
 from kg.model import CORE_TYPES, RELATIONS
 from kg.out.graphview import ViewData, ViewNode
+from kg.nlp.script import to_simplified
 from kg.out.pages import csp_hash, head, safe_in_script
 
 CLASS_COLOURS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#edc948",
@@ -31,16 +32,12 @@ DISTRICT_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc
 RELATION_WORDS = {
     "zh-Hant": {"locatedIn": "位於", "joinedPark": "入駐園區", "ledBy": "牽頭/主導", "partner": "合作",
                 "partOf": "隸屬於", "operatedBy": "運營方"},
-    "zh-Hans": {"locatedIn": "位于", "joinedPark": "入驻园区", "ledBy": "牵头/主导", "partner": "合作",
-                "partOf": "隶属于", "operatedBy": "运营方"},
     "en": {"locatedIn": "located in", "joinedPark": "joined park", "ledBy": "led by", "partner": "partner",
            "partOf": "part of", "operatedBy": "operated by"},
 }
 CLASS_WORDS = {
     "zh-Hant": {"District": "行政區", "Initiative": "舉措", "Project": "項目", "Organization": "機構",
                 "Platform": "平台", "Park": "園區"},
-    "zh-Hans": {"District": "行政区", "Initiative": "举措", "Project": "项目", "Organization": "机构",
-                "Platform": "平台", "Park": "园区"},
     "en": {c: c for c in CORE_TYPES},
 }
 WORDS = {
@@ -53,15 +50,6 @@ WORDS = {
                 "confidence": "置信度", "mentions": "提及的句子", "totalInvestmentCNY": "總投資（元）",
                 "registeredCapitalCNY": "註冊資本（元）", "areaM2": "面積（平方米）", "openedOn": "開業/開園",
                 "signedOn": "簽約", "launchedOn": "啟動"},
-    "zh-Hans": {"relationsFilter": "关系", "classesFilter": "类别", "districtsFilter": "行政区", "minConfidence": "最低置信度",
-                "districtLinks": "显示与行政区的连线", "showIsolates": "显示未连接的节点", "colourBy": "颜色",
-                "byDistrict": "按行政区", "byClass": "按类别", "nodes": "节点", "edges": "连线",
-                "isolatesHidden": "另有 {n} 个未连接的节点已隐藏", "searchHint": "搜索名称（繁、简、拼音、英文）",
-                "found": "找到 {n} 个", "notFound": "没有找到", "hant": "繁体", "hans": "简体", "pinyin": "拼音",
-                "english": "英文", "class": "类别", "district": "行政区", "relations": "关系", "rule": "规则",
-                "confidence": "置信度", "mentions": "提及的句子", "totalInvestmentCNY": "总投资（元）",
-                "registeredCapitalCNY": "注册资本（元）", "areaM2": "面积（平方米）", "openedOn": "开业/开园",
-                "signedOn": "签约", "launchedOn": "启动"},
     "en": {"relationsFilter": "Relations", "classesFilter": "Classes", "districtsFilter": "Districts",
            "minConfidence": "Minimum confidence", "districtLinks": "Show links to districts",
            "showIsolates": "Show unconnected nodes", "colourBy": "Colour", "byDistrict": "by district",
@@ -73,6 +61,8 @@ WORDS = {
            "totalInvestmentCNY": "Total investment (CNY)", "registeredCapitalCNY": "Registered capital (CNY)",
            "areaM2": "Area (m²)", "openedOn": "Opened", "signedOn": "Signed", "launchedOn": "Launched"},
 }
+for _words in (RELATION_WORDS, CLASS_WORDS, WORDS):  # the Simplified interface is the Traditional one converted
+    _words["zh-Hans"] = {k: to_simplified(v) for k, v in _words["zh-Hant"].items()}
 APP_JS = (Path(__file__).with_name("viewpage.js")).read_text(encoding="utf-8")
 
 _PAGE = """{head}<style>{vis_css}</style>
