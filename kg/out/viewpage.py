@@ -19,7 +19,7 @@ import networkx as nx
 
 from kg.model import CORE_TYPES, RELATIONS
 from kg.out.graphview import ViewData, ViewNode
-from kg.nlp.script import to_simplified
+from kg.nlp.script import detect_script, to_simplified
 from kg.out.pages import csp_hash, head, safe_in_script
 
 CLASS_COLOURS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#edc948",
@@ -127,7 +127,7 @@ def _vis_assets() -> tuple[str, str]:
     return js, re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
 
 
-def _district_link(data: ViewData, cores: dict[str, str]):
+def _district_link(cores: dict[str, str]):
     """Whether an edge ties an entity to a district (hidden by default)."""
     return lambda e: e.relation == "locatedIn" or "District" in (cores.get(e.source), cores.get(e.target))
 
@@ -139,7 +139,7 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     unconnected nodes on a grid below; each district at the middle of its entities. Needs numpy;
     {} without it (the browser lays out)."""
     cores = {n.iri: n.core for n in data.nodes}
-    linkish = _district_link(data, cores)
+    linkish = _district_link(cores)
     g = nx.Graph()
     g.add_nodes_from(n.iri for n in data.nodes if n.core != "District")
     g.add_edges_from((e.source, e.target) for e in data.edges if not linkish(e))
@@ -189,8 +189,6 @@ def _search_text(n: ViewNode) -> str:
 
 def _script(data: ViewData) -> str:
     """The script most of the drawn sentences are written in (zh-Hant or zh-Hans)."""
-    from kg.nlp.script import detect_script
-
     texts = [s for n in data.nodes for s in n.sentences][:200] + [x.sentence for e in data.edges for x in e.evidence][:200]
     votes = Counter(detect_script(t) for t in texts if t)
     return "zh-Hant" if votes["zh-Hant"] > votes["zh-Hans"] else "zh-Hans"
@@ -200,7 +198,7 @@ def page_data(data: ViewData, focus: str | None = None) -> dict:
     """What the page's script reads: nodes, edges, options and the words of both languages."""
     pos = layout(data)
     cores = {n.iri: n.core for n in data.nodes}
-    linkish = _district_link(data, cores)
+    linkish = _district_link(cores)
     labels = {**{n.iri: n.label for n in data.nodes if n.core == "District"}, **data.districts}
     members = Counter(n.district for n in data.nodes if n.district)
     districts = sorted(labels, key=lambda d: (-members[d], d))
