@@ -185,11 +185,11 @@ def sentence_candidates(v: SentenceView, stated: list[RelationMention]) -> list[
     ends = [(m, False) for m in v.mentions] + [(m, True) for _, m in context]
     for s, s_ctx in ends:
         for o, o_ctx in ends:
-            if s is o or s.key == o.key or (s_ctx and o_ctx) or s.key.endswith(o.key) or o.key.endswith(s.key):
-                continue  # (a name and its short form, 青岛国际邮轮港区 and 邮轮港区, are one thing)
-            relations = _relations_for(frozenset(v.types(s)), frozenset(v.types(o)))
-            if not relations:
+            if s is o or s.key == o.key or (s_ctx and o_ctx):
                 continue
+            relations = _relations_for(frozenset(v.types(s)), frozenset(v.types(o)))
+            if not relations or s.key.endswith(o.key) or o.key.endswith(s.key):
+                continue  # (a name and its short form, 青岛国际邮轮港区 and 邮轮港区, are one thing)
             shared = prefix = None
             for p in relations:
                 if p in SYMMETRIC and (s_ctx or (not o_ctx and v.pos(s) > v.pos(o))):
