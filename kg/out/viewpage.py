@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -134,8 +135,8 @@ def _district_link(cores: dict[str, str]):
 
 def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     """Fixed positions, rounded: each connected part of the entity–entity graph laid out on its
-    own (Kamada-Kawai, or a fixed-seed spring layout for big parts) and the parts packed in rows,
-    biggest first, so groups stay apart;
+    own (a tree radially around its best-connected node, anything else by a fixed-seed spring
+    layout) and the parts packed in rows, biggest first, so groups stay apart;
     unconnected nodes on a grid below; each district at the middle of its entities. Needs numpy;
     {} without it (the browser lays out)."""
     cores = {n.iri: n.core for n in data.nodes}
@@ -151,12 +152,13 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     x0 = y0 = row_h = 0.0
     for part in parts:
         r = radius[id(part)]
-        try:  # small parts: Kamada-Kawai spreads a star's leaves evenly; big ones: a spring layout
-            sub = g.subgraph(part)
-            pos = nx.kamada_kawai_layout(sub, scale=r) if len(part) <= 80 else \
-                nx.spring_layout(sub, seed=7, scale=r, iterations=50)
-        except ImportError:
-            return {}
+        sub = g.subgraph(part)
+        if nx.is_tree(sub):  # most parts are stars and chains: a radial tree spreads them evenly
+            pos = _radial(sub, r)
+        else:
+            pos = _spring_with_rings(sub, r)
+            if pos is None:
+                return {}
         if x0 + 2 * r > width and x0 > 0:
             x0, y0, row_h = 0.0, y0 + row_h + GAP, 0.0
         for n, (x, y) in pos.items():
@@ -175,6 +177,51 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
         pts = members.get(n.iri) or [(round(width + 150), round(k * 80))]
         out[n.iri] = (round(sum(p[0] for p in pts) / len(pts)), round(sum(p[1] for p in pts) / len(pts)) - 30)
     return out
+
+
+def _spring_with_rings(g: nx.Graph, r: float) -> dict[str, tuple[float, float]] | None:
+    """The nodes with more than one link by a fixed-seed spring layout; each node's leaves (nodes
+    with one link) on a ring around it, wide enough for their labels. None without numpy."""
+    core = [n for n in g if g.degree(n) > 1]
+    try:
+        pos = {n: (float(x), float(y)) for n, (x, y) in
+               nx.spring_layout(g.subgraph(core), seed=7, scale=r, iterations=100, k=3 / len(core) ** 0.5).items()}
+    except ImportError:
+        return None
+    for n in sorted(core):
+        leaves = sorted(m for m in g.neighbors(n) if g.degree(m) == 1)
+        ring = max(60.0, 14.0 * len(leaves))
+        for k, m in enumerate(leaves):
+            a = 2 * math.pi * k / len(leaves)
+            pos[m] = (pos[n][0] + ring * math.cos(a), pos[n][1] + ring * math.sin(a))
+    return pos
+
+
+def _radial(tree: nx.Graph, r: float) -> dict[str, tuple[float, float]]:
+    """A tree laid out in rings around its best-connected node, each subtree in a wedge as wide
+    as its share of the leaves, the outermost ring at distance `r`."""
+    root = min(tree, key=lambda n: (-tree.degree(n), n))
+    children = {n: sorted(c) for n, c in nx.bfs_successors(tree, root)}
+    leaves: dict[str, int] = {}
+
+    def count(n: str) -> int:
+        leaves[n] = sum(count(c) for c in children.get(n, [])) or 1
+        return leaves[n]
+
+    count(root)
+    depth = max(nx.shortest_path_length(tree, root).values()) or 1
+    pos = {root: (0.0, 0.0)}
+    stack = [(root, 0.0, 2 * math.pi, 0)]
+    while stack:
+        n, a0, a1, d = stack.pop()
+        a = a0
+        for c in children.get(n, []):
+            w = (a1 - a0) * leaves[c] / leaves[n]
+            mid = a + w / 2
+            pos[c] = (r * (d + 1) / depth * math.cos(mid), r * (d + 1) / depth * math.sin(mid))
+            stack.append((c, a, a + w, d + 1))
+            a += w
+    return pos
 
 
 def _plain(s: str) -> str:

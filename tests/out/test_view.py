@@ -14,7 +14,7 @@ from rdflib import Graph
 from kg.errors import OutputError, QueryError
 from kg.rdf.store import GraphStore
 from kg.out.graphview import ViewData, ViewEdge, ViewNode, view_data
-from kg.out.viewpage import render_html, write_view
+from kg.out.viewpage import layout, render_html, write_view
 
 FIXTURE = Path(__file__).parents[1] / "data" / "view" / "mini.ttl"
 R = "https://w3id.org/qdkg/resource/"
@@ -217,10 +217,24 @@ def test_without_numpy_the_browser_lays_out(full, monkeypatch):
     def no_numpy(*a, **k):
         raise ImportError("numpy")
     monkeypatch.setattr(nx, "spring_layout", no_numpy)
-    monkeypatch.setattr(nx, "kamada_kawai_layout", no_numpy)
-    data = page_data(render_html(full, title="t"))
+    data = page_data(render_html(full, title="t"))  # every part of the fixture is a tree: laid out radially
+    assert data["options"]["physics"]["enabled"] is False and all("x" in n for n in data["nodes"])
+    loop = ViewData([ViewNode(f"urn:{c}", "Park", "Park", c, c) for c in "abc"],
+                    [ViewEdge("urn:a", "urn:b", "partOf"), ViewEdge("urn:b", "urn:c", "partOf"),
+                     ViewEdge("urn:c", "urn:a", "partOf")], total=3)
+    data = page_data(render_html(loop, title="t"))  # a cycle needs the spring layout
     assert data["options"]["physics"]["enabled"] is True
     assert not any("x" in n for n in data["nodes"])
+
+
+def test_a_star_is_laid_out_evenly():
+    star = ViewData([ViewNode(f"urn:{i}", "Park", "Park", str(i), str(i)) for i in range(9)],
+                    [ViewEdge(f"urn:{i}", "urn:0", "joinedPark") for i in range(1, 9)], total=9)
+    pos = layout(star)
+    centre = pos["urn:0"]
+    dist = sorted(((pos[f"urn:{i}"][0] - centre[0]) ** 2 + (pos[f"urn:{i}"][1] - centre[1]) ** 2) ** 0.5
+                  for i in range(1, 9))
+    assert dist[-1] - dist[0] <= 2 and dist[0] > 100  # every leaf on one ring, far from the hub
 
 
 def test_everything_from_articles_is_escaped(full):
