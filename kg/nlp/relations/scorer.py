@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kg.model import RelationMention
 from kg.nlp.linear import LinearModel, Shipped
-from kg.nlp.relations.candidates import Candidate
+from kg.nlp.relations.candidates import SYMMETRIC, Candidate
 
 RULE_NAME = "pair-scorer"
 
@@ -58,7 +58,7 @@ class PairScorer(LinearModel):
         for c in candidates:
             if c.rule is not None and self.probability(c) < self.vetoes.get(c.predicate, 0.0):
                 out.add((c.subject.key, c.predicate, c.object.key, c.sentence))
-                if c.predicate == "partner":
+                if c.predicate in SYMMETRIC:
                     out.add((c.object.key, c.predicate, c.subject.key, c.sentence))
         return out
 
