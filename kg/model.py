@@ -42,14 +42,27 @@ def core_type(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class SourceMeta:
+    """What a page or a dump record says about its article, beside the text."""
+
+    title: str | None = None
+    date: str | None = None  # ISO date
+    author: str | None = None
+    url: str | None = None
+    publisher: str | None = None  # the outlet or site
+    identifier: str | None = None  # the record's id in its dump
+
+
+@dataclass(frozen=True)
 class Source:
-    """One input file, decoded."""
+    """One input file (or one record of a dump), decoded."""
 
     path: str
-    name: str
+    name: str  # the file name, or the record's id: what `kg ingest` replaces by
     text: str
     encoding: str
     digest: str  # sha1 of the decoded text, first 12 hex digits
+    meta: SourceMeta = SourceMeta()
 
 
 @dataclass(slots=True)
@@ -91,6 +104,10 @@ class Article:
     end: int
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    author: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    identifier: str | None = None
 
 
 @dataclass(slots=True)

@@ -3,8 +3,9 @@
 Encodings: an explicit encoding wins; otherwise a BOM (UTF-8, UTF-16, UTF-32), then UTF-8,
 then GB18030 (GBK, GB2312) or Big5 as detected by charset-normalizer on a sample of the bytes.
 HTML pages (.html/.htm, or text starting with <!DOCTYPE html / <html) are reduced to their
-text with the standard library's html.parser; the rest of the pipeline, and every offset it
-records, sees that extracted text.
+main text, with their title, date, author and URL, by kg.inputs.html (trafilatura); the rest
+of the pipeline, and every offset it records, sees that extracted text. Article dumps (.jsonl,
+.csv) are read by kg.inputs.dumps, a Source per record.
 
 `read_inputs()` reads many files one at a time and skips (with a one-line reason) files that
 are empty, blank or binary, so one stray file does not stop a build."""
@@ -18,8 +19,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.errors import InputError
-from kg.inputs.html import HTML_START, html_to_text, looks_like_html
-from kg.model import Source
+from kg.inputs.html import HTML_START, looks_like_html, read_page
+from kg.model import Source, SourceMeta
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -250,11 +251,18 @@ def _auto_decode(data: bytes, name: str, errors: str, html: bool) -> tuple[str, 
 
 
 def decode(data: bytes, name: str, encoding: str | None = None, errors: str = "strict") -> tuple[str, str]:
-    """Decode bytes to text; return (text, encoding used). BOMs are honoured and dropped.
+    """Decode bytes to text; return (text, encoding used) (see decode_page)."""
+    text, enc, _ = decode_page(data, name, encoding, errors)
+    return text, enc
+
+
+def decode_page(data: bytes, name: str, encoding: str | None = None,
+                errors: str = "strict") -> tuple[str, str, SourceMeta]:
+    """Decode bytes to text; return (text, encoding used, metadata). BOMs are honoured and dropped.
 
     Without `encoding`: BOM, else UTF-8, else GB18030 or Big5 (detected). With errors="replace"
     undecodable bytes become U+FFFD instead of raising InputError. HTML pages come back as
-    their text, with " (html)" after the encoding."""
+    their main text, with " (html)" after the encoding and the page's metadata."""
     _check_errors(errors)
     if not data or data.isspace():
         raise SkippableInput(f"{name} is empty: give a file with article text", "empty file")
@@ -292,21 +300,23 @@ def decode(data: bytes, name: str, encoding: str | None = None, errors: str = "s
         html = "<" in text[:4096]  # a .html file without markup is plain text
     elif HTML_START.match(text, 0, 4096):
         html = True
+    meta = SourceMeta()
     if html:
-        text = html_to_text(text)
+        text, meta = read_page(text)
         enc = f"{enc} (html)"
         if not text or text.isspace():
             raise SkippableInput(f"{name} is an HTML page without text: give a page with the article",
                                  "HTML page without text")
     elif not text or text.isspace():
         raise SkippableInput(f"{name} has only white space: give a file with article text", "only white space")
-    return text, enc
+    return text, enc, meta
 
 
-# ---- HTML -------------------------------------------------------------------------------
+# ---- reading ----------------------------------------------------------------------------
 
-def _digest(text: str, data: bytes | None) -> str:
-    """sha1 of the UTF-8 encoding of `text`, first 12 hex digits, without a full second copy."""
+def _digest(text: str, data: bytes | None, meta: SourceMeta = SourceMeta()) -> str:
+    """sha1 of the UTF-8 encoding of `text` (and of the metadata, when there is any), first 12
+    hex digits, without a full second copy."""
     h = hashlib.sha1()
     if data is not None:
         h.update(data)
@@ -314,6 +324,8 @@ def _digest(text: str, data: bytes | None) -> str:
         step = 1 << 20
         for i in range(0, len(text), step):
             h.update(text[i:i + step].encode("utf-8", "surrogatepass"))
+    if meta != SourceMeta():
+        h.update(repr(meta).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:12]
 
 
@@ -324,12 +336,12 @@ def read_source(path: str | Path, encoding: str | None = None, errors: str = "st
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}; check the path and its permissions") from None
-    text, enc = decode(data, str(p), encoding, errors)
+    text, enc, meta = decode_page(data, str(p), encoding, errors)
     # plain UTF-8 without a BOM: the bytes are the UTF-8 encoding of the text
     same = enc == "utf-8" and not data.startswith(codecs.BOM_UTF8) and errors == "strict"
-    digest = _digest(text, data if same else None)
+    digest = _digest(text, data if same else None, meta)
     del data
-    return Source(path=str(p), name=p.name, text=text, encoding=enc, digest=digest)
+    return Source(path=str(p), name=p.name, text=text, encoding=enc, digest=digest, meta=meta)
 
 
 def iter_inputs(paths: Iterable[str | Path], *, encoding: str | None = None,

