@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.errors import InputError
+from kg.inputs.dumps import DUMP_SUFFIXES, is_dump, iter_dump
 from kg.inputs.html import HTML_START, looks_like_html, read_page
 from kg.model import Source, SourceMeta
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
-ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DUMP_SUFFIXES
 ERRORS = ("strict", "replace")
 
 # What charset-normalizer may choose between (it guesses nothing else), and their codec names.
@@ -77,8 +78,9 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders (recursively, `*.txt`, `*.html`, `*.htm`, sorted; hidden files
-    and folders are left out) into a list of files, each once."""
+    """Expand files and folders (recursively, `*.txt`, `*.html`, `*.htm` and the dumps `*.jsonl`,
+    `*.ndjson`, `*.csv`, sorted; hidden files and folders are left out) into a list of files,
+    each once."""
     found: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -86,8 +88,8 @@ def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
             files = sorted(f for f in p.rglob("*")
                            if f.suffix.lower() in ARTICLE_SUFFIXES and not _hidden(f, p) and f.is_file())
             if not files:
-                raise InputError(f"{p} holds no .txt articles (nor .html pages): put UTF-8 .txt files in it "
-                                 "or name the files directly")
+                raise InputError(f"{p} holds no .txt articles (nor .html pages, nor .jsonl/.csv dumps): put UTF-8 "
+                                 ".txt files in it or name the files directly")
             found.extend(files)
         elif p.is_file():
             found.append(p)
@@ -352,9 +354,23 @@ def iter_inputs(paths: Iterable[str | Path], *, encoding: str | None = None,
         _codec(encoding)
     for f in find_inputs(paths):
         try:
-            yield read_source(f, encoding, errors)
+            if is_dump(f):
+                yield from _read_dump(f, encoding, errors)
+            else:
+                yield read_source(f, encoding, errors)
         except SkippableInput as exc:
             yield Skipped(path=str(f), reason=exc.reason)
+
+
+def _read_dump(path: Path, encoding: str | None, errors: str) -> Iterator[Source | Skipped]:
+    """The records of a JSON Lines or CSV dump (kg.inputs.dumps); a bad line is a Skipped."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}; check the path and its permissions") from None
+    text, _ = decode(data, str(path), encoding, errors)
+    for line, item in iter_dump(path, text):
+        yield item if isinstance(item, Source) else Skipped(path=f"{path} line {line}", reason=item)
 
 
 def read_inputs(paths: Iterable[str | Path], *, encoding: str | None = None, errors: str = "strict",
@@ -368,8 +384,8 @@ def read_inputs(paths: Iterable[str | Path], *, encoding: str | None = None, err
     for item in iter_inputs(paths, encoding=encoding, errors=errors):
         if isinstance(item, Skipped):
             if strict:
-                raise InputError(f"{item.path} is not an article ({item.reason}): remove it, or leave out "
-                                 "--strict to skip such files")
+                raise InputError(f"{item.path} is not an article ({item.reason}): fix or remove it, or leave "
+                                 "out --strict to skip it")
             skipped.append(item)
         else:
             sources.append(item)

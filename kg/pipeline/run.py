@@ -17,7 +17,9 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Iterator
 
 from kg.errors import InputError
@@ -71,25 +73,48 @@ def choose_jobs(jobs: int, sources: list[Source]) -> int:
     return (os.cpu_count() or 1) if sum(len(s.text) for s in sources) > AUTO_JOBS_CHARS else 1
 
 
-def iter_extractions(sources: list[Source], jobs: int = 1, progress=None) -> Iterator[tuple[Extraction, str]]:
+def _extract_or_failure(src: Source) -> list[tuple[Extraction, str]] | str:
+    """extract_source, or one line saying why it failed: a bug met by one article must not
+    stop a build of thousands (the file is then skipped, or with --strict the build stops)."""
+    try:
+        return extract_source(src)
+    except Exception as exc:  # noqa: BLE001 - reported per file, see iter_extractions
+        return f"extraction failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+
+
+def iter_extractions(sources: list[Source], jobs: int = 1, progress=None,
+                     failed=None) -> Iterator[tuple[Extraction, str]]:
     """Extract every source, yielding its articles in input order; `jobs` > 1 uses worker
     processes, 0 chooses (choose_jobs); the output is the same. `progress(done, total)` is
-    called as files are done."""
+    called as files are done. A source whose extraction fails is given to `failed(source,
+    reason)` (default: raise InputError) and the others go on."""
     pool = None
     jobs = choose_jobs(jobs, sources)
     if jobs <= 1 or len(sources) < 2:
-        results = map(extract_source, sources)
+        results = map(_extract_or_failure, sources)
     else:
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(extract_source, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4))))
+        results = pool.map(_extract_or_failure, sources, chunksize=max(1, min(16, len(sources) // (jobs * 4))))
     try:
         for done, per_source in enumerate(results, 1):
-            yield from per_source
+            if isinstance(per_source, str):
+                if failed is None:
+                    raise InputError(f"{_where(sources[done - 1])}: {per_source}")
+                failed(sources[done - 1], per_source)
+            else:
+                yield from per_source
             if progress:
                 progress(done, len(sources))
+    except BrokenProcessPool:
+        raise InputError("an extraction worker process died (out of memory, or killed): run again with --jobs 1 "
+                         "to find the file, or with fewer --jobs") from None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _where(src: Source) -> str:
+    return src.path if src.name == Path(src.path).name else f"{src.path} ({src.name})"
 
 
 def extract_sources(sources: list[Source], jobs: int = 1, progress=None) -> list[tuple[Extraction, str]]:
@@ -216,7 +241,8 @@ def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
 
 def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,
             skipped: list[Skipped]) -> BuildReport:
-    report = BuildReport(files=[s.path for s in sources], encodings={s.name: s.encoding for s in sources},
+    report = BuildReport(files=list(dict.fromkeys(s.path for s in sources)),
+                         encodings={s.name: s.encoding for s in sources},
                          skipped=list(skipped))
     names = {s.name for s in sources}
     report.added = sum(1 for a in resolved.articles if a.source in names)
@@ -245,11 +271,22 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     cache = BuildState.of(store).cache
     cache.clear()
     collection = Collection()
-    for ex, script in iter_extractions(sources, jobs, progress):
+    for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
         cache.put(ex, script)
         collection.add(ex, script)
     resolved = _write(store, min_confidence or 0.0, collection)
     return _report(store, resolved, collection, sources, t0, skipped)
+
+
+def _on_failure(skipped: list[Skipped], strict: bool):
+    """What iter_extractions does with a file it could not extract: skip it with a note, or
+    (strict) stop."""
+    if strict:
+        return None
+
+    def note(src: Source, reason: str) -> None:
+        skipped.append(Skipped(path=_where(src), reason=reason))
+    return note
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float | None = None,
@@ -268,7 +305,7 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
             state.cache.remove(old)
         else:
             collection.add(ex, script)
-    for ex, script in iter_extractions(sources, jobs, progress):
+    for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
         state.cache.put(ex, script)
         collection.add(ex, script)
     resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True)
