@@ -13,6 +13,7 @@ from kg.out import files
 from kg.rdf import formats as _export
 from kg.errors import InputError
 from kg.rdf.sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
+from kg.rdf.layout import writer_lock
 from kg.rdf.store import GraphStore, default_store_path
 
 if TYPE_CHECKING:
@@ -41,9 +42,11 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
           encoding: str | None = None, min_confidence: float | None = None, in_memory: bool = False,
-          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildOutputs:
+          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False, wait: float = 60.0,
+          on_wait=None) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
-    out/graph.html. Nothing is written if the inputs or the output folder are unusable."""
+    out/graph.html. Nothing is written if the inputs or the output folder are unusable. Another
+    writer of the same store is waited for up to `wait` seconds (`on_wait(note)` is told)."""
     if not paths:
         if not DEFAULT_INPUT.is_dir():
             raise InputError("no seeds/ folder here: run kg build in the project folder or name the "
@@ -59,14 +62,15 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
         gs = GraphStore()
         return _outputs(gs, _build(paths, gs, **options), out_dir, True)
     path = Path(store if store is not None else default_store_path())
-    with staged(path, fresh=True) as gs:
-        report = _build(paths, gs, **options)
-    return _outputs(GraphStore.open_existing(path), report, out_dir, False)
+    with writer_lock(path, wait, on_wait):
+        with staged(path, fresh=True) as gs:
+            report = _build(paths, gs, **options)
+        return _outputs(GraphStore.open_existing(path), report, out_dir, False)
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
            min_confidence: float | None = None, jobs: int = 0, progress=None, errors: str = "strict",
-           strict: bool = False) -> BuildOutputs:
+           strict: bool = False, wait: float = 60.0, on_wait=None) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
     out/qdkg.ttl and out/graph.html. `min_confidence` None keeps the store's own."""
     if not paths:
@@ -76,19 +80,24 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
 
     out_dir = files.check_writable(out)
     path = Path(store if store is not None else default_store_path())
-    with staged(path, fresh=False) as gs:
-        report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress,
-                         errors=errors, strict=strict)
-    return _outputs(GraphStore.open_existing(path), report, out_dir, False)
+    with writer_lock(path, wait, on_wait):
+        with staged(path, fresh=False) as gs:
+            report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs,
+                             progress=progress, errors=errors, strict=strict)
+        return _outputs(GraphStore.open_existing(path), report, out_dir, False)
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
     from kg.out.graphview import view_data
     from kg.out.viewpage import write_view
 
-    ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
-    html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
-    return BuildOutputs(report, ttl, html, None if in_memory else gs.path)
+    try:
+        ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
+        html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+    finally:
+        if not in_memory:
+            gs.close()
+    return BuildOutputs(report, ttl, html, None if in_memory else gs.root)
 
 
 def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
@@ -99,14 +108,14 @@ def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
     return list_articles(gs)
 
 
-def remove(names: list[str], *, store: str | Path | None = None) -> list[str]:
+def remove(names: list[str], *, store: str | Path | None = None, wait: float = 60.0, on_wait=None) -> list[str]:
     """Remove articles (by id or source file name) from the graph; returns the removed ids."""
     from kg.pipeline.run import remove as _remove
     from kg.pipeline.state import staged
 
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
-    with staged(path, fresh=False) as gs:
+    with writer_lock(path, wait, on_wait), staged(path, fresh=False) as gs:
         return _remove(gs, names)
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from kg.errors import QdkgError
+
+
+DEBUG_ENV = "QDKG_DEBUG"
 
 
 def fail(message: str, code: int) -> None:
@@ -32,7 +36,21 @@ def handle_errors(fn):
             fail("interrupted; outputs written before the interruption are intact", 130)
         except BrokenPipeError:
             sys.exit(0)
+        except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
+            if os.environ.get(DEBUG_ENV):
+                raise
+            fail(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (a bug: please report it; "
+                 f"{DEBUG_ENV}=1 shows the traceback)", 1)
     return wrapper
+
+
+wait_option = click.option("--wait", type=click.FloatRange(0), default=60.0, show_default=True,
+                           help="Seconds to wait for another kg command writing to the same store (then exit 5).")
+
+
+def note(message: str) -> None:
+    """A one-line note on stderr (e.g. that the command waits for another writer)."""
+    click.echo(message, err=True)
 
 
 def input_options(fn):
@@ -48,6 +66,7 @@ def input_options(fn):
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
                      help="Drop extracted relations less confident than this (build: default 0; ingest: "
                           "the value the store was built with, which later writes keep)."),
+        wait_option,
         click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
                      help="Extract articles in this many processes (same output as 1); 0: every core "
                           "for inputs over 300,000 characters, else 1."),

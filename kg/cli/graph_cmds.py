@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from kg import api
-from kg.cli.common import handle_errors, input_options, print_summary, progress_bar
+from kg.cli.common import handle_errors, input_options, note, print_summary, progress_bar, wait_option
 from kg.rdf.formats import names as format_names
 from kg.rdf.sparql import format_result
 
@@ -16,14 +16,15 @@ from kg.rdf.sparql import format_result
 @input_options
 @click.pass_context
 @handle_errors
-def build(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
+def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs):
     """Build the graph from articles (default: every .txt under seeds/).
 
     Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
     then prints a summary."""
     with progress_bar("Extracting") as progress:
         res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
-                        strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
+                        strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress, wait=wait,
+                        on_wait=note)
     print_summary(res, "Read")
 
 
@@ -32,11 +33,12 @@ def build(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
 @input_options
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, jobs):
+def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs):
     """Add articles to the existing graph (re-ingesting a file changes nothing)."""
     with progress_bar("Extracting") as progress:
         res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
-                         strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress)
+                         strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress, wait=wait,
+                         on_wait=note)
     print_summary(res, "Ingested")
 
 
@@ -53,9 +55,10 @@ def articles(ctx, fmt):
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
+@wait_option
 @click.pass_context
 @handle_errors
-def remove(ctx, names):
+def remove(ctx, names, wait):
     """Remove articles from the graph, by id (see `kg articles`) or source file name."""
-    removed = api.remove(list(names), store=ctx.obj["store"])
+    removed = api.remove(list(names), store=ctx.obj["store"], wait=wait, on_wait=note)
     click.echo(f"Removed {len(removed)} article(s): {', '.join(removed)}.")

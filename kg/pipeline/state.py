@@ -1,4 +1,4 @@
-"""What a store keeps beside its graph for later writes (BuildState), and the staged copy
+"""What a store keeps beside its graph for later writes (BuildState), and the new generation
 that build, ingest and remove write into (`staged`).
 
 - the extraction cache: one JSON file per article under `<store>/extractions/`, so that `kg
@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from kg.rdf.store import GraphStore, check_target, is_store
+from kg.rdf import layout
+from kg.rdf.store import GraphStore, check_target, mark
 from kg.model import AmountMention, Article, Block, DateMention, Extraction, Mention, RelationMention, Sentence
 
 FORMAT_VERSION = 2
@@ -184,35 +185,34 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 @contextmanager
 def staged(path: str | Path, *, fresh: bool) -> Iterator[GraphStore]:
-    """A writable store that replaces the one at `path` only when the block succeeds.
+    """A writable store that becomes the store at `path` only when the block succeeds.
 
-    The work happens in a sibling folder: empty (`fresh`, for a build) or a checkpoint of the
-    current store and its state (for ingest and remove: hard links, so cheap at any size). On
-    success one rename swaps it in; on an error or an interruption (Ctrl-C, a kill) the store at
-    `path` is untouched and the sibling is removed (or, after a kill, left as a hidden
-    `.NAME.new-PID` folder that the next run clears)."""
-    final = Path(path)
-    check_target(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(f".{final.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = final.parent / f".{final.name}.new-{os.getpid()}"
-    if not fresh and is_store(final):
-        current = GraphStore(final)
-        current.backup(staging)
+    Call it holding the store's writer lock (kg.rdf.layout.writer_lock). The work happens in a
+    new generation folder: empty (`fresh`, for a build) or a checkpoint of the current one and
+    its state (for ingest and remove: hard links, so cheap at any size). On success one rename
+    makes it current; on an error or an interruption (Ctrl-C, a kill) the current generation is
+    untouched and the new one is removed (after a kill, by the next write)."""
+    root = Path(path)
+    check_target(root)
+    existing = root.is_dir() and (layout.current_name(root) is not None or layout.is_legacy(root))
+    made = not root.exists()
+    root.mkdir(parents=True, exist_ok=True)
+    mark(root)
+    layout.collect(root)
+    target = layout.next_generation(root)
+    if not fresh and existing:
+        current = GraphStore.open_existing(root)
+        current.backup(target)
+        BuildState(current.path).copy_to(target)
         current.close()
-        BuildState(final).copy_to(staging)
-    work = GraphStore(staging, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
+    work = GraphStore(target, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
     try:
         yield work
         work.optimize()
         work.close()
-        old = final.parent / f".{final.name}.old-{os.getpid()}"
-        if final.exists():
-            os.rename(final, old)
-        os.rename(staging, final)
-        shutil.rmtree(old, ignore_errors=True)
+        layout.make_current(root, target)
     except BaseException:
         work.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(root if made else target, ignore_errors=True)
         raise
+    layout.collect(root)

@@ -2,9 +2,10 @@
 
 Each article's triples sit in a named graph (the article's IRI), the ontology in its own
 graph; queries see the union of all graphs as their default graph. `kg build`, `kg ingest` and
-`kg remove` write into a staged copy with the bulk loader and swap it in whole (`staged`): the
-store is always the old graph or the new one. An in-memory or plain on-disk store writes each
-graph in one transaction. `kg query`, `kg view`, `kg export` open the store read-only.
+`kg remove` write a new generation of the store with the bulk loader and make it current in one
+rename (`staged`, kg.rdf.layout): the store is always the old graph or the new one. An
+in-memory or plain on-disk store writes each graph in one transaction. `kg query`, `kg view`,
+`kg export` open the current generation read-only and hold it until they close.
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
+from kg.rdf.layout import MARKER as _MARKER, lease_current
 from kg.rdf.vocab import ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_STORE = Path(".qdkg") / "store"
 STORE_ENV = "QDKG_STORE"
-_MARKER = "QDKG_STORE"  # a file we write into every store folder we create
 # quads per bulk load. Measured on 2 M quads: 13.8 s at a peak of 132 MiB; in batches of 1,800 (one
 # article each) 28.8 s; in one batch 16.4 s but 1.4 GiB.
 BULK_BATCH = 50_000
@@ -85,6 +86,7 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, bulk: bool = False):
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         self.bulk = bulk and self.path is not None  # bulk loads write files directly: less memory
         try:
             if self.path is None:
@@ -106,16 +108,35 @@ class GraphStore:
 
     @classmethod
     def open_existing(cls, path: str | Path | None = None) -> "GraphStore":
-        return cls(path if path is not None else default_store_path(), read_only=True)
+        """The current generation of the store at `path`, read-only, held until close()."""
+        root = Path(path if path is not None else default_store_path())
+        if not (root / _MARKER).exists():
+            raise StoreError(f"no qdkg graph at {root}: run `kg build` first "
+                             f"(or point --store / {STORE_ENV} at an existing store)")
+        lease = lease_current(root)
+        try:
+            store = cls(lease.folder, read_only=True)
+        except BaseException:
+            lease.release()
+            raise
+        store.root, store._lease = root, lease
+        return store
+
+    root: Path | None = None  # the store folder a user names (path is its current generation)
+    _lease = None
 
     def close(self) -> None:
-        """Release the database (its files and lock)."""
+        """Release the database (its files, lock and lease)."""
         self._store = None
         gc.collect()
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def backup(self, target: Path) -> None:
         """A consistent copy of this on-disk store's database at `target`, marked as a qdkg store."""
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         self._store.backup(str(target))
         mark(target)
 
