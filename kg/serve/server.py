@@ -24,12 +24,14 @@ import socket
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
 from kg.errors import QdkgError, StoreError
+from kg.rdf.layout import current_name, try_collect
 from kg.rdf.store import GraphStore
 from kg.serve.docs import PAGE_CSP, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
 from kg.serve.workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
@@ -92,7 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, fn) -> None:
         try:
-            fn()
+            with self.server.using() as self.gen:  # the whole request answers from one generation
+                fn()
         except _Refused as exc:
             self._send(exc.status, exc.message + "\n", "text/plain; charset=utf-8", exc.headers)
         except QdkgError as exc:
@@ -122,19 +125,19 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Refused(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if "query" in params:
                 return self._query(params, accept)
-            return self._rdf(service_triples(self._base(), self.server.stats()), accept)
+            return self._rdf(service_triples(self._base(), self.gen.stats()), accept)
         if url.path in ("/", "/index.html"):
             first = next((m for m in accept if m in ("text/html", "application/xhtml+xml") or m in GRAPHS), None)
             if first in GRAPHS:
-                return self._rdf(service_triples(self._base(), self.server.stats()), accept)
-            return self._send(200, self.server.page(), "text/html; charset=utf-8",
+                return self._rdf(service_triples(self._base(), self.gen.stats()), accept)
+            return self._send(200, self.gen.page(), "text/html; charset=utf-8",
                               {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
         if url.path == "/void.ttl":
-            return self._rdf(void_triples(self._base(), self.server.stats()), [])
+            return self._rdf(void_triples(self._base(), self.gen.stats()), [])
         if url.path == "/data.ttl":
-            return self._send(200, self.server.cached("data", self._export), "text/turtle; charset=utf-8")
+            return self._send(200, self.gen.cached("data", self._export), "text/turtle; charset=utf-8")
         if url.path == "/graph":
-            return self._send(200, self.server.cached("graph", self._graph_page), "text/html; charset=utf-8",
+            return self._send(200, self.gen.cached("graph", self._graph_page), "text/html; charset=utf-8",
                               {"Referrer-Policy": "no-referrer"})
         raise _Refused(404, f"no page {url.path}: try /, /sparql, /void.ttl, /data.ttl or /graph")
 
@@ -214,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
             accept = [fmt.lower()]
         dataset = {"default_graph": params.get("default-graph-uri", []),
                    "named_graphs": params.get("named-graph-uri", [])}
-        status, *rest = self.server.pool.run(query, accept, dataset)
+        status, *rest = self.gen.pool.run(query, accept, dataset)
         if status == "ok":
             media, body = rest
             return self._send(200, body, f"{media}; charset=utf-8" if media != "application/ld+json" else media)
@@ -236,42 +239,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _export(self) -> bytes:
         from kg.rdf.formats import export
-        return export(self.server.store, "ttl")
+        return export(self.gen.store, "ttl")
 
     def _graph_page(self) -> bytes:
         from kg.out.graphview import view_data
         from kg.out.viewpage import render_html
-        return render_html(view_data(self.server.store), title="qdkg graph").encode("utf-8")
+        return render_html(view_data(self.gen.store), title="qdkg graph").encode("utf-8")
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The endpoint; `server_close()` also stops the query workers."""
+class Generation:
+    """One generation of the store as the server answers from it: its store, its query
+    workers and its cached pages, with a count of the requests still using it."""
 
-    daemon_threads = True
-    request_queue_size = 128  # listen backlog; socketserver's 5 resets connections under a burst of clients
-
-    def __init__(self, store: GraphStore, address: tuple[str, int], *, timeout: float, max_body: int,
-                 max_result: int, workers: int, verbose: bool):
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-        self.store, self.query_timeout, self.max_body, self.verbose = store, timeout, max_body, verbose
+    def __init__(self, store: GraphStore, pool: Pool):
+        self.store, self.pool, self.busy, self.retired = store, pool, 0, False
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.RLock()
-        if store.path is not None:
-            source = ("path", str(store.path))
-        else:
-            source = ("nquads", store.nquads())
-        self.pool = Pool(source, max(1, workers), timeout, max_result)
-        self.pool.ready.wait(STARTUP_LIMIT)
-        if self.pool.failure:
-            self.server_close()
-            raise StoreError(f"{self.pool.failure}; is the store readable? (kg build first)")
-
-    @property
-    def url(self) -> str:
-        h, p = self.server_address[:2]
-        return f"http://{f'[{h}]' if ':' in h else h}:{p}/sparql"
 
     def cached(self, key: str, make):
         with self._cache_lock:
@@ -285,9 +268,121 @@ class SparqlServer(ThreadingHTTPServer):
     def page(self) -> str:
         return self.cached("page", lambda: render_page(self.stats()["triples"]))
 
-    def server_close(self) -> None:
-        super().server_close()
+    def close(self) -> None:
         self.pool.close()
+        if self.store.root is not None:
+            self.store.close()
+
+
+def _pool_for(store: GraphStore, workers: int, timeout: float, max_result: int) -> Pool:
+    """Query workers over `store`, started; StoreError when they cannot open it."""
+    source = ("path", str(store.path)) if store.path is not None else ("nquads", store.nquads())
+    pool = Pool(source, max(1, workers), timeout, max_result)
+    pool.ready.wait(STARTUP_LIMIT)
+    if pool.failure:
+        pool.close()
+        raise StoreError(f"{pool.failure}; is the store readable? (kg build first)")
+    return pool
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The endpoint; `server_close()` also stops the query workers.
+
+    Live: a store opened from its folder (GraphStore.open_existing) is watched, and when a
+    writer makes a new generation current, the server starts workers on it and, once they are
+    ready, answers new requests from it; requests in flight finish on the old generation, whose
+    workers then stop and whose lease is let go."""
+
+    daemon_threads = True
+    request_queue_size = 128  # listen backlog; socketserver's 5 resets connections under a burst of clients
+    WATCH_INTERVAL = 0.2  # seconds between looks at the store's current generation
+
+    def __init__(self, store: GraphStore, address: tuple[str, int], *, timeout: float, max_body: int,
+                 max_result: int, workers: int, verbose: bool):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+        self.query_timeout, self.max_body, self.verbose = timeout, max_body, verbose
+        self._workers, self._max_result = workers, max_result
+        self._gen_lock = threading.Lock()
+        self._stop = threading.Event()
+        try:
+            self._gen = Generation(store, _pool_for(store, workers, timeout, max_result))
+        except BaseException:
+            super().server_close()
+            raise
+        self.generation = current_name(store.root) if store.root is not None else None
+        if store.root is not None:
+            threading.Thread(target=self._watch, daemon=True).start()
+
+    @property
+    def store(self) -> GraphStore:
+        return self._gen.store
+
+    @property
+    def pool(self) -> Pool:
+        return self._gen.pool
+
+    @contextmanager
+    def using(self):
+        """The current generation, held for the length of one request."""
+        with self._gen_lock:
+            gen = self._gen
+            gen.busy += 1
+        try:
+            yield gen
+        finally:
+            with self._gen_lock:
+                gen.busy -= 1
+                done = gen.retired and gen.busy == 0
+            if done:
+                self._let_go(gen)
+
+    def _watch(self) -> None:
+        root = self.store.root
+        while not self._stop.wait(self.WATCH_INTERVAL):
+            name = current_name(root)
+            if name is None or name == self.generation:
+                continue
+            try:
+                self.switch_to(GraphStore.open_existing(root))
+            except QdkgError as exc:  # e.g. swapped again meanwhile: the next look takes the newest
+                if self.verbose:
+                    sys.stderr.write(f"kept serving {self.generation}: {exc.message}\n")
+
+    def switch_to(self, store: GraphStore) -> None:
+        """Answer new requests from `store` (a newer generation) once its workers are ready."""
+        try:
+            gen = Generation(store, _pool_for(store, self._workers, self.query_timeout, self._max_result))
+        except BaseException:
+            store.close()
+            raise
+        with self._gen_lock:
+            old, self._gen = self._gen, gen
+            self.generation = store.path.name if store.path is not None else None
+            old.retired = True
+            idle = old.busy == 0
+        if idle:
+            self._let_go(old)
+        if self.verbose:
+            sys.stderr.write(f"now serving {self.generation}\n")
+
+    def _let_go(self, gen: Generation) -> None:
+        gen.close()
+        if gen.store.root is not None and not self._stop.is_set():
+            try_collect(gen.store.root)
+
+    @property
+    def url(self) -> str:
+        h, p = self.server_address[:2]
+        return f"http://{f'[{h}]' if ':' in h else h}:{p}/sparql"
+
+    def server_close(self) -> None:
+        self._stop.set()
+        super().server_close()
+        with self._gen_lock:
+            gen = self._gen
+        gen.pool.close()
 
 
 def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 8000, timeout: float = 5.0,
