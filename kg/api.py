@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from kg.out import files
 from kg.rdf import formats as _export
-from kg.errors import InputError
-from kg.rdf.sparql import QueryResult, bind_params, display_rows, resolve_query, run_query
+from kg.errors import InputError, QueryError
+from kg.rdf.sparql import QueryResult, bind_params, display_rows, refusal, resolve_query, run_query
 from kg.rdf.layout import writer_lock
 from kg.rdf.store import GraphStore, default_store_path
 
@@ -120,11 +120,19 @@ def remove(names: list[str], *, store: str | Path | None = None, wait: float = 6
 
 
 def query(spec: str, *, store: GraphStore | str | Path | None = None, params: dict[str, str] | None = None,
-          stdin_text: str | None = None, labels: bool = True) -> tuple[list[str], list[list[str]]]:
+          stdin_text: str | None = None, labels: bool = True,
+          allow_service: bool = False) -> tuple[list[str], list[list[str]]]:
     """Run a named query, a .rq file or SPARQL text (spec '-' with stdin_text); return the
-    column names and display rows (labels instead of IRIs where known)."""
-    gs = store if isinstance(store, GraphStore) else open_store(store)
+    column names and display rows (labels instead of IRIs where known). SERVICE (a request to
+    another endpoint) is refused unless `allow_service`; Update and LOAD always are."""
     sparql = bind_params(resolve_query(spec, stdin_text), params or {})
+    why = refusal(sparql, allow_service)
+    if why:
+        if why.startswith("SERVICE"):
+            why = ("SERVICE (federated query) would make a network request: kg query reads the local graph; "
+                   "pass --allow-service to let it query remote endpoints")
+        raise QueryError(why)
+    gs = store if isinstance(store, GraphStore) else open_store(store)
     result: QueryResult = run_query(gs, sparql)
     return result.columns, display_rows(result, gs, labels=labels)
 

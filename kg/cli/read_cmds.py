@@ -37,9 +37,10 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels.")
 @click.option("--timeout", type=click.FloatRange(0), default=60.0, show_default=True,
               help="Stop a query that runs longer than this many seconds (0: no limit).")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses query remote endpoints (network requests).")
 @click.pass_context
 @handle_errors
-def query(ctx, spec, list_, fmt, params, iris, timeout):
+def query(ctx, spec, list_, fmt, params, iris, timeout, allow_service):
     """Run SPEC against the built graph: a named query (see --list), a .rq file, or - for stdin."""
     if list_:
         qs = list_queries()
@@ -51,7 +52,8 @@ def query(ctx, spec, list_, fmt, params, iris, timeout):
         raise QueryError("name a query, a .rq file or - (stdin); kg query --list shows the named queries")
     stdin_text = sys.stdin.read() if spec == "-" else None
     columns, rows = call_with_timeout(api.query, timeout, spec, store=ctx.obj["store"],
-                                      params=_parse_params(params), stdin_text=stdin_text, labels=not iris)
+                                      params=_parse_params(params), stdin_text=stdin_text, labels=not iris,
+                                      allow_service=allow_service)
     click.echo(format_result(columns, rows, fmt))
 
 

@@ -182,6 +182,28 @@ def bind_params(sparql: str, params: dict[str, str]) -> str:
     return "".join(parts)
 
 
+# ---- what a read-only, offline query may not do ---------------------------------------------
+
+_NOISE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*', re.S)
+_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*<>|PREFIX\s+[\w.\-]*:\s*<>)\s*)*", re.I)
+_UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+
+
+def refusal(query: str, allow_service: bool = False) -> str | None:
+    """Why a read-only query that makes no network request refuses `query` (Update, LOAD,
+    SERVICE unless `allow_service`), or None. Keywords inside strings, IRIs and comments do not
+    count."""
+    bare = _NOISE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", query)
+    if _UPDATE.match(_PROLOGUE.sub("", bare, count=1)):
+        return "SPARQL Update is not allowed: this endpoint is read-only (run kg build to change the graph)"
+    if re.search(r"(?<![\w:?$])LOAD(?![\w:\-])", bare, re.I):
+        return "LOAD is not allowed: this endpoint is read-only and does not fetch remote data"
+    if not allow_service and re.search(r"(?<![\w:?$])SERVICE(?![\w:\-])", bare, re.I):
+        return "SERVICE (federated query) is not allowed: this endpoint does not fetch remote data"
+    return None
+
+
 # ---- running ------------------------------------------------------------------------------
 
 def _one_line(message: str) -> str:

@@ -31,30 +31,11 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import QdkgError, StoreError
+from kg.rdf.sparql import refusal
 from kg.rdf.layout import current_name, try_collect
 from kg.rdf.store import GraphStore
 from kg.serve.docs import PAGE_CSP, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
 from kg.serve.workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
-
-# ---- guards ---------------------------------------------------------------------------------
-
-_NOISE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*', re.S)
-_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*<>|PREFIX\s+[\w.\-]*:\s*<>)\s*)*", re.I)
-_UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-
-
-def refusal(query: str) -> str | None:
-    """Why this read-only endpoint refuses the query (Update, LOAD, SERVICE), or None."""
-    bare = _NOISE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", query)
-    if _UPDATE.match(_PROLOGUE.sub("", bare, count=1)):
-        return "SPARQL Update is not allowed: this endpoint is read-only (run kg build to change the graph)"
-    if re.search(r"(?<![\w:?$])LOAD(?![\w:\-])", bare, re.I):
-        return "LOAD is not allowed: this endpoint is read-only and does not fetch remote data"
-    if re.search(r"(?<![\w:?$])SERVICE(?![\w:\-])", bare, re.I):
-        return "SERVICE (federated query) is not allowed: this endpoint does not fetch remote data"
-    return None
-
 
 # ---- the HTTP server -------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@ a forked child process and kill the child when the time is up."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import traceback
 
 from kg.errors import QdkgError, QueryError
 
@@ -13,8 +12,8 @@ def _child(conn, fn, args, kwargs) -> None:
         conn.send(("ok", fn(*args, **kwargs)))
     except QdkgError as exc:
         conn.send(("error", exc))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which decides
-        conn.send(("crash", traceback.format_exc(limit=3)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, in one line
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
@@ -43,5 +42,5 @@ def call_with_timeout(fn, timeout: float, *args, **kwargs):
     if kind == "error":
         raise value
     if kind == "crash":
-        raise RuntimeError(value)
+        raise QueryError(f"the query failed: {' '.join(value.split())[:300]}")
     return value

@@ -156,6 +156,28 @@ def test_malformed_sparql_is_one_line(built):
     assert "Traceback" not in res.output
 
 
+SERVICE_QUERY = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+
+
+def test_query_with_service_is_refused_without_a_request(built):
+    res = run(built, "query", "-", input=SERVICE_QUERY)
+    assert (res.exit_code, res.output) == (3, "Error: SERVICE (federated query) would make a network request: kg "
+                                              "query reads the local graph; pass --allow-service to let it query "
+                                              "remote endpoints\n")
+
+
+def test_query_with_service_allowed_fails_in_one_line(built):
+    """In the query's child process (the time limit), across a real socket: nothing listens on port 9."""
+    res = run(built, "query", "-", "--allow-service", "--timeout", "20", input=SERVICE_QUERY)
+    assert res.exit_code == 3 and res.output.startswith("Error: the query failed: ") and res.output.count("\n") == 1
+    assert "Traceback" not in res.output
+
+
+def test_update_is_refused_by_kg_query(built):
+    res = run(built, "query", "-", input="INSERT DATA { <http://a> <http://b> <http://c> }")
+    assert res.exit_code == 3 and res.output.startswith("Error: SPARQL Update is not allowed")
+
+
 def test_query_without_store(tmp_path):
     res = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "query", "firms-in-parks"])
     assert res.exit_code == 5

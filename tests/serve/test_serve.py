@@ -482,3 +482,16 @@ def test_query_page_runs_a_named_query_in_chromium(store, url, tmp_path):
     assert hostile == '<b id="pwn">x</b>' and injected is None
     assert not errors, errors
     assert all(u.startswith(base + "/") for u in seen), seen
+
+
+# regression test (bug fixed): an unexpected error in the query's child process reached the user
+# as a traceback wrapped in a RuntimeError; it is one line now
+def test_crash_in_the_query_child_is_one_line():
+    from kg.errors import QueryError
+    from kg.serve.timeouts import call_with_timeout
+
+    def crash():
+        raise OSError("failed to lookup address information:\n Name or service not known")
+    with pytest.raises(QueryError) as err:
+        call_with_timeout(crash, 10)
+    assert str(err.value) == "the query failed: OSError: failed to lookup address information: Name or service not known"
