@@ -5,6 +5,8 @@ The pipeline (jieba, pypinyin), the view (networkx) and SHACL are imported by th
 that use them: `kg query` starts without loading them."""
 from __future__ import annotations
 
+import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,17 +57,23 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
     from kg.pipeline.run import build as _build
     from kg.pipeline.state import staged
 
+    t0 = time.perf_counter()
     out_dir = files.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
                    strict=strict)
     if in_memory:
         gs = GraphStore()
-        return _outputs(gs, _build(paths, gs, **options), out_dir, True)
+        return _outputs(gs, _build(paths, gs, **options), out_dir, True, t0)
     path = Path(store if store is not None else default_store_path())
-    with writer_lock(path, wait, on_wait):
+    with ExitStack() as lock:
+        waiting = time.perf_counter()
+        lock.enter_context(writer_lock(path, wait, on_wait))
+        waiting = time.perf_counter() - waiting
         with staged(path, fresh=True) as gs:
             report = _build(paths, gs, **options)
-        return _outputs(GraphStore.open_existing(path), report, out_dir, False)
+            swap = time.perf_counter()
+        report.stages["store"] += time.perf_counter() - swap  # compaction and the switch
+        return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting)
 
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
@@ -78,25 +86,41 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
     from kg.pipeline.run import ingest as _ingest
     from kg.pipeline.state import staged
 
+    t0 = time.perf_counter()
     out_dir = files.check_writable(out)
     path = Path(store if store is not None else default_store_path())
-    with writer_lock(path, wait, on_wait):
+    with ExitStack() as lock:
+        waiting = time.perf_counter()
+        lock.enter_context(writer_lock(path, wait, on_wait))
+        waiting = time.perf_counter() - waiting
+        prepared = time.perf_counter()
         with staged(path, fresh=False) as gs:
+            prepared = time.perf_counter() - prepared  # the checkpoint of the current generation
             report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs,
                              progress=progress, errors=errors, strict=strict)
-        return _outputs(GraphStore.open_existing(path), report, out_dir, False)
+            swap = time.perf_counter()
+        report.stages["store"] += prepared + time.perf_counter() - swap
+        return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting)
 
 
-def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool) -> BuildOutputs:
+def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool, t0: float,
+             waiting: float = 0.0) -> BuildOutputs:
+    """Write the exports; the report's time becomes the whole call's, stage by stage."""
     from kg.out.graphview import view_data
     from kg.out.viewpage import write_view
 
+    stages = report.stages
     try:
-        ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
-        html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+        with stages.timed("exports"):
+            ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
+        with stages.timed("view"):
+            html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     finally:
         if not in_memory:
             gs.close()
+    if waiting >= 0.05:
+        report.stages = type(stages)(waiting=waiting, **stages)
+    report.seconds = time.perf_counter() - t0
     return BuildOutputs(report, ttl, html, None if in_memory else gs.root)
 
 

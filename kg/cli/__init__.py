@@ -2,9 +2,14 @@
 rdflib, Oxigraph, jieba…) inside the interrupt handler, so Ctrl-C during start-up is one line
 and exit code 130, not a traceback. The click group itself is `kg.cli.app.cli`."""
 import sys
+import time
+
+STARTED: float | None = None  # when `kg` started (set by main): the summary's time counts from here
 
 
 def main() -> None:
+    global STARTED
+    STARTED = time.perf_counter()
     try:
         from kg.cli.app import main as cli_main
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,18 @@ from kg.rdf.vocab import ONTOLOGY_GRAPH, QDR
 ENTITIES = QDR["entities"]  # named graph of what holds across articles
 
 
+class Stages(dict):
+    """Seconds spent in each stage of a command, in the order the stages ran."""
+
+    @contextmanager
+    def timed(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - t0
+
+
 @dataclass
 class BuildReport:
     files: list[str] = field(default_factory=list)
@@ -52,8 +65,9 @@ class BuildReport:
     relations_per_property: dict[str, int] = field(default_factory=dict)
     amounts: int = 0
     entities: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole command's, once the caller has added its stages
     skipped: list[Skipped] = field(default_factory=list)
+    stages: Stages = field(default_factory=Stages)
 
 
 def extract_source(src: Source) -> list[tuple[Extraction, str]]:
@@ -197,18 +211,30 @@ def article_digest(resolved: Resolved, article, script: str, index: ArticleIndex
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _write(store: GraphStore, min_confidence: float, collection: Collection, incremental: bool = False) -> Resolved:
+def _write(store: GraphStore, min_confidence: float, collection: Collection, incremental: bool = False,
+           stages: Stages | None = None) -> Resolved:
     """Resolve every article of the collection and write the graph: the ontology, each article's
     graph (its text reloaded from the cache, one article at a time), the entities graph and the
     dataset description. `incremental` (ingest, remove) keeps the article graphs whose digest
     has not changed since the store's last write and writes only the others. The options are
     remembered for the store's next write."""
+    stages = Stages() if stages is None else stages
     state = BuildState.of(store)
-    resolved = resolve_all(collection.items.values(), min_confidence)
-    scripts = {i: sc for i, (_, sc) in collection.items.items()}
-    index = ArticleIndex.of(resolved)
-    digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
-    old = state.graph_digests() if incremental else {}
+    with stages.timed("resolve"):
+        resolved = resolve_all(collection.items.values(), min_confidence)
+        scripts = {i: sc for i, (_, sc) in collection.items.items()}
+        index = ArticleIndex.of(resolved)
+        digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
+    with stages.timed("store"):
+        _store_graphs(store, state, resolved, scripts, index, digests, state.graph_digests() if incremental else {})
+    state.set_options({"min_confidence": min_confidence})
+    return resolved
+
+
+def _store_graphs(store: GraphStore, state: BuildState, resolved: Resolved, scripts: dict, index: ArticleIndex,
+                  digests: dict[str, str], old: dict[str, str]) -> None:
+    """Write what changed: every graph (no `old` digests), or the article graphs whose digest
+    changed, then the entities graph and the dataset description."""
     if old:
         keep = {str(article_iri(a)) for a in resolved.articles if old.get(a.id) == digests[a.id]}
         for g in store.graphs():
@@ -228,9 +254,7 @@ def _write(store: GraphStore, min_confidence: float, collection: Collection, inc
     store.write_graphs(graphs())
     store.replace_graph(str(DATASET), dataset_triples(store, resolved))
     state.set_graph_digests(digests)
-    state.set_options({"min_confidence": min_confidence})
     store.flush()
-    return resolved
 
 
 def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
@@ -240,10 +264,10 @@ def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
 
 
 def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,
-            skipped: list[Skipped]) -> BuildReport:
+            skipped: list[Skipped], stages: Stages) -> BuildReport:
     report = BuildReport(files=list(dict.fromkeys(s.path for s in sources)),
                          encodings={s.name: s.encoding for s in sources},
-                         skipped=list(skipped))
+                         skipped=list(skipped), stages=stages)
     names = {s.name for s in sources}
     report.added = sum(1 for a in resolved.articles if a.source in names)
     report.articles = len(resolved.articles)
@@ -266,16 +290,18 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     Empty and binary files are skipped and listed in the report (an error with `strict`).
     Each article goes to the extraction cache as soon as it is extracted; only its slim form
     stays in memory."""
-    t0 = time.perf_counter()
-    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
+    t0, stages = time.perf_counter(), Stages()
+    with stages.timed("read"):
+        sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
     cache = BuildState.of(store).cache
     cache.clear()
     collection = Collection()
-    for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
-        cache.put(ex, script)
-        collection.add(ex, script)
-    resolved = _write(store, min_confidence or 0.0, collection)
-    return _report(store, resolved, collection, sources, t0, skipped)
+    with stages.timed("extract"):
+        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
+            cache.put(ex, script)
+            collection.add(ex, script)
+    resolved = _write(store, min_confidence or 0.0, collection, stages=stages)
+    return _report(store, resolved, collection, sources, t0, skipped, stages)
 
 
 def _on_failure(skipped: list[Skipped], strict: bool):
@@ -294,22 +320,24 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
     nothing; ingesting an edited file replaces the articles that came from it before.
     `min_confidence` None keeps the one the store was built with."""
-    t0 = time.perf_counter()
-    sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    names = {s.name: s.digest for s in sources}
-    state = BuildState.of(store)
-    collection = Collection()
-    for old in state.cache.ids():
-        ex, script = state.cache.get(old)
-        if ex.article.source in names and ex.article.digest != names[ex.article.source]:
-            state.cache.remove(old)
-        else:
+    t0, stages = time.perf_counter(), Stages()
+    with stages.timed("read"):
+        sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
+        names = {s.name: s.digest for s in sources}
+        state = BuildState.of(store)
+        collection = Collection()
+        for old in state.cache.ids():
+            ex, script = state.cache.get(old)
+            if ex.article.source in names and ex.article.digest != names[ex.article.source]:
+                state.cache.remove(old)
+            else:
+                collection.add(ex, script)
+    with stages.timed("extract"):
+        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
+            state.cache.put(ex, script)
             collection.add(ex, script)
-    for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
-        state.cache.put(ex, script)
-        collection.add(ex, script)
-    resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True)
-    return _report(store, resolved, collection, sources, t0, skipped)
+    resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True, stages=stages)
+    return _report(store, resolved, collection, sources, t0, skipped, stages)
 
 
 def _remembered(state: BuildState, min_confidence: float | None) -> float:

@@ -64,7 +64,11 @@ def test_build_summary_and_files(built):
                         lines[1])
     assert lines[2].startswith("Entities per class: District ")
     assert "joinedPark" in lines[3] and "ledBy" in lines[3]
-    assert re.fullmatch(r"Took \d+\.\d s\.", lines[-1])
+    m = re.fullmatch(r"Took (\d+\.\d) s \(read \d+\.\d, extract \d+\.\d, resolve \d+\.\d, store \d+\.\d, "
+                     r"exports \d+\.\d, view \d+\.\d(?:, other \d+\.\d)?\)\.", lines[-1])
+    assert m, lines[-1]
+    stages = [float(x) for x in re.findall(r"(\d+\.\d)(?=[,)])", lines[-1])]
+    assert abs(sum(stages) - float(m.group(1))) <= 0.1 * len(stages)  # the stages add up to the whole
     ttl = built["out"] / "qdkg.ttl"
     assert ttl.stat().st_size > 100_000
     assert (built["out"] / "graph.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -316,3 +320,18 @@ def test_eval_reads_the_gold_files_of_a_folder_that_holds_other_json(built, tmp_
     res = run(built, "eval", "--gold", str(tmp_path))
     assert res.exit_code == 0, res.output
     assert res.output == run(built, "eval", "--gold", str(ROOT / "tests" / "data" / "seed-gold")).output
+
+
+# regression test (bug fixed): a 4,000-article build said `Took 449.9 s` after 9 min 05 s of wall
+# time, leaving out the exports; the summary's time is now the whole command's
+def test_summary_time_is_the_whole_commands(tmp_path):
+    import time
+
+    t0 = time.monotonic()
+    res = subprocess.run([sys.executable, "-m", "kg", "--store", str(tmp_path / "s"), "build", str(SEEDS), "--out",
+                          str(tmp_path / "o")], capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    wall = time.monotonic() - t0
+    assert res.returncode == 0, res.stderr
+    said = float(re.match(r"Took (\d+\.\d) s \(start-up ", res.stdout.splitlines()[-1]).group(1))
+    assert 0.75 * wall <= said <= wall + 0.05, (said, wall)  # all of it but the interpreter's own start and exit
