@@ -45,10 +45,11 @@ def open_store(path: str | Path | None = None) -> GraphStore:
 def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
           encoding: str | None = None, min_confidence: float | None = None, in_memory: bool = False,
           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False, wait: float = 60.0,
-          on_wait=None) -> BuildOutputs:
+          on_wait=None, dask: str | None = None) -> BuildOutputs:
     """Build the graph of `paths` (default seeds/) into the store, then write out/qdkg.ttl and
     out/graph.html. Nothing is written if the inputs or the output folder are unusable. Another
-    writer of the same store is waited for up to `wait` seconds (`on_wait(note)` is told)."""
+    writer of the same store is waited for up to `wait` seconds (`on_wait(note)` is told).
+    `dask`: the address of a Dask scheduler to extract on (kg.pipeline.cluster)."""
     if not paths:
         if not DEFAULT_INPUT.is_dir():
             raise InputError("no seeds/ folder here: run kg build in the project folder or name the "
@@ -60,7 +61,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
     t0 = time.perf_counter()
     out_dir = files.check_writable(out)
     options = dict(encoding=encoding, min_confidence=min_confidence, jobs=jobs, progress=progress, errors=errors,
-                   strict=strict)
+                   strict=strict, dask=dask)
     if in_memory:
         gs = GraphStore()
         return _outputs(gs, _build(paths, gs, **options), out_dir, True, t0)
@@ -78,7 +79,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
            min_confidence: float | None = None, jobs: int = 0, progress=None, errors: str = "strict",
-           strict: bool = False, wait: float = 60.0, on_wait=None) -> BuildOutputs:
+           strict: bool = False, wait: float = 60.0, on_wait=None, dask: str | None = None) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
     out/qdkg.ttl and out/graph.html. `min_confidence` None keeps the store's own."""
     if not paths:
@@ -97,7 +98,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
         with staged(path, fresh=False) as gs:
             prepared = time.perf_counter() - prepared  # the checkpoint of the current generation
             report = _ingest(paths, gs, encoding=encoding, min_confidence=min_confidence, jobs=jobs,
-                             progress=progress, errors=errors, strict=strict)
+                             progress=progress, errors=errors, strict=strict, dask=dask)
             swap = time.perf_counter()
         report.stages["store"] += prepared + time.perf_counter() - swap
         return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting)

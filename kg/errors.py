@@ -50,3 +50,9 @@ class ShapesError(QdkgError):
     (as pySHACL tells "could not run" from "does not conform")."""
 
     exit_code = 7
+
+
+class ClusterError(QdkgError):
+    """The Dask cluster given with --dask cannot be reached or used."""
+
+    exit_code = 8

@@ -2,7 +2,8 @@
 ingest, the build summary and the progress bar.
 
 Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 bad query, 4 output not writable,
-5 store missing or locked, 6 SHACL violations, 7 the SHACL shapes cannot be used, 130 interrupted."""
+5 store missing or locked, 6 SHACL violations, 7 the SHACL shapes cannot be used, 8 the Dask
+cluster cannot be used, 130 interrupted."""
 from __future__ import annotations
 
 import contextlib
@@ -68,6 +69,8 @@ def input_options(fn):
                      help="Drop extracted relations less confident than this (build: default 0; ingest: "
                           "the value the store was built with, which later writes keep)."),
         wait_option,
+        click.option("--dask", metavar="ADDRESS", help="Extract on this Dask cluster (tcp://HOST:8786; needs "
+                                                       "qdkg[dask]); resolution and the store stay here."),
         click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
                      help="Extract articles in this many processes (same output as 1); 0: every core "
                           "for inputs over 300,000 characters, else 1."),

@@ -16,7 +16,7 @@ from kg.rdf.sparql import format_result
 @input_options
 @click.pass_context
 @handle_errors
-def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs):
+def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, dask, jobs):
     """Build the graph from articles (default: every .txt under seeds/).
 
     Replaces what the store held; writes OUT/qdkg.ttl (data + ontology) and OUT/graph.html,
@@ -24,7 +24,7 @@ def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs)
     with progress_bar("Extracting") as progress:
         res = api.build(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
                         strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress, wait=wait,
-                        on_wait=note)
+                        on_wait=note, dask=dask)
     print_summary(res, "Read")
 
 
@@ -33,12 +33,12 @@ def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs)
 @input_options
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, wait, jobs):
+def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, wait, dask, jobs):
     """Add articles to the existing graph (re-ingesting a file changes nothing)."""
     with progress_bar("Extracting") as progress:
         res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
                          strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress, wait=wait,
-                         on_wait=note)
+                         on_wait=note, dask=dask)
     print_summary(res, "Ingested")
 
 

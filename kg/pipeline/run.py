@@ -96,15 +96,19 @@ def _extract_or_failure(src: Source) -> list[tuple[Extraction, str]] | str:
         return f"extraction failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
 
 
-def iter_extractions(sources: list[Source], jobs: int = 1, progress=None,
-                     failed=None) -> Iterator[tuple[Extraction, str]]:
+def iter_extractions(sources: list[Source], jobs: int = 1, progress=None, failed=None,
+                     dask: str | None = None) -> Iterator[tuple[Extraction, str]]:
     """Extract every source, yielding its articles in input order; `jobs` > 1 uses worker
-    processes, 0 chooses (choose_jobs); the output is the same. `progress(done, total)` is
-    called as files are done. A source whose extraction fails is given to `failed(source,
-    reason)` (default: raise InputError) and the others go on."""
+    processes, 0 chooses (choose_jobs), `dask` a Dask cluster's address uses that cluster
+    (kg.pipeline.cluster); the output is the same. `progress(done, total)` is called as files
+    are done. A source whose extraction fails is given to `failed(source, reason)` (default:
+    raise InputError) and the others go on."""
     pool = None
     jobs = choose_jobs(jobs, sources)
-    if jobs <= 1 or len(sources) < 2:
+    if dask:
+        from kg.pipeline.cluster import cluster_results
+        results = cluster_results(sources, dask)
+    elif jobs <= 1 or len(sources) < 2:
         results = map(_extract_or_failure, sources)
     else:
         pool = ProcessPoolExecutor(max_workers=jobs)
@@ -285,7 +289,8 @@ def _report(store: GraphStore, resolved: Resolved, collection: Collection, sourc
 
 
 def build(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float | None = None,
-          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+          jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False,
+          dask: str | None = None) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held.
     Empty and binary files are skipped and listed in the report (an error with `strict`).
     Each article goes to the extraction cache as soon as it is extracted; only its slim form
@@ -297,7 +302,7 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     cache.clear()
     collection = Collection()
     with stages.timed("extract"):
-        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
+        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict), dask):
             cache.put(ex, script)
             collection.add(ex, script)
     resolved = _write(store, min_confidence or 0.0, collection, stages=stages)
@@ -316,7 +321,8 @@ def _on_failure(skipped: list[Skipped], strict: bool):
 
 
 def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confidence: float | None = None,
-           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False) -> BuildReport:
+           jobs: int = 0, progress=None, errors: str = "strict", strict: bool = False,
+           dask: str | None = None) -> BuildReport:
     """Add the articles under `paths` to the graph in `store`. Re-ingesting a file changes
     nothing; ingesting an edited file replaces the articles that came from it before.
     `min_confidence` None keeps the one the store was built with."""
@@ -333,7 +339,7 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
             else:
                 collection.add(ex, script)
     with stages.timed("extract"):
-        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict)):
+        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict), dask):
             state.cache.put(ex, script)
             collection.add(ex, script)
     resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True, stages=stages)
