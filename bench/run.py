@@ -375,9 +375,62 @@ def bench_ingest_one(tmp: Path, built: dict, key: str, table: Table, res: dict, 
         walls.append(wall)
         shutil.rmtree(work)
     build_t = median(res["build"][key]["wall_s"])
-    res["ingest_one"] = {"store_articles": n, "wall_s": walls}
+    res.setdefault("ingest_one", {})[key] = {"store_articles": n, "wall_s": walls}
+    frac = median(walls) / build_t
     table.add(f"`kg ingest` of 1 article into the {key}-article store", fmt_s(median(walls)),
-              f"`kg build` of all {key}: {fmt_s(build_t)}", f"{median(walls) / build_t:.2f}")
+              f"`kg build` of all {key}: {fmt_s(build_t)}", f"{frac:.2f}", "≤ 0.05", frac <= 0.05)
+
+
+def bench_build_ratio(tmp: Path, n: int, res: dict, table: Table) -> None:
+    """The n-article build (bench_build's wall time) against OpenCC + jieba.posseg alone over the
+    same text, in one process, the same run."""
+    print(f"\n## Build of {n} articles against OpenCC + jieba.posseg alone", flush=True)
+    from kg.inputs.read import find_inputs, read_source
+    from kg.nlp.script import to_simplified
+    import jieba.posseg as posseg
+
+    text = "".join(read_source(f, None).text for f in find_inputs([tmp / f"corpus-{n}"]))
+    list(posseg.cut("预热"))
+    t0 = time.perf_counter()
+    list(posseg.cut(to_simplified(text)))
+    base = time.perf_counter() - t0
+    build_t = median(res["build"][str(n)]["wall_s"])
+    ratio = base / build_t
+    res["build_ratio"] = {"articles": n, "characters": len(text), "opencc_posseg_s": base, "build_s": build_t,
+                          "ratio": ratio, "target": 2.0}
+    table.add(f"Build: {n} articles against the old segmenter", fmt_s(build_t),
+              f"OpenCC + `jieba.posseg` alone: {fmt_s(base)}", f"{ratio:.2f}", "≥ 2.0", ratio >= 2.0)
+
+
+def bench_dask(tmp: Path, n: int, table: Table, res: dict, workers=(1, 2, 4)) -> None:
+    """`kg build --dask` on a LocalCluster of w worker processes (one thread each, loopback)
+    next to `kg build --jobs w`, on the n-article corpus, one run each."""
+    print(f"\n## kg build --dask against --jobs ({n} articles)", flush=True)
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("distributed is not installed: the Dask rows are skipped", flush=True)
+        return
+    corpus = tmp / f"corpus-{n}"
+    if not corpus.exists():
+        make_corpus(n, corpus, SEED)
+    res["dask"] = {}
+    for w in workers:
+        walls = {}
+        for how in ("jobs", "dask"):
+            work = tmp / f"dask-{how}-{w}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir()
+            args = ["--store", work / "store", "build", corpus, "--out", work / "out"]
+            if how == "jobs":
+                walls[how], _, _ = run_measured(kg_cmd(*args, "--jobs", str(w)), tmp, BUILD_CAP)
+            else:
+                with LocalCluster(n_workers=w, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+                    walls[how], _, _ = run_measured(kg_cmd(*args, "--dask", c.scheduler_address), tmp, BUILD_CAP)
+            shutil.rmtree(work)
+        res["dask"][str(w)] = walls
+        table.add(f"Build: {n} articles on Dask, {w} worker(s) (loopback)", fmt_s(walls["dask"]),
+                  f"`--jobs {w}`: {fmt_s(walls['jobs'])}", f"{walls['dask'] / walls['jobs']:.2f}")
 
 
 # ---- 3. queries ----------------------------------------------------------------------------
@@ -646,6 +699,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="folder for the JSON results")
     ap.add_argument("--no-profile", action="store_true", help="skip the cProfile of a 40-article build")
     ap.add_argument("--no-browser", action="store_true", help="skip the headless Chromium measurements")
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask builds (1, 2, 4 workers)")
     a = ap.parse_args(argv)
     sizes = [4, 40] if a.quick else sorted({int(s) for s in a.sizes.split(",") if s.strip()})
     kind = "quick" if a.quick else "full"
@@ -662,7 +716,12 @@ def main(argv=None) -> int:
         startup = bench_startup(tmp, table, res)
         built = bench_build(tmp, sizes, table, res)
         qkey = "400" if "400" in built else str(max(sizes))
-        bench_ingest_one(tmp, built, qkey, table, res)
+        for key in [k for k in ("400", "4000") if k in built] or [qkey]:
+            bench_ingest_one(tmp, built, key, table, res)
+        if "400" in built:
+            bench_build_ratio(tmp, 400, res, table)
+        if not a.no_dask:
+            bench_dask(tmp, 400 if "400" in built else max(sizes), table, res)
         label = f"{qkey}-article"
         gs, g = bench_queries(tmp, built[qkey] / "store", label, startup, table, res)
         bench_export(gs, g, label, table, res)
