@@ -162,10 +162,11 @@ def query(spec: str, *, store: GraphStore | str | Path | None = None, params: di
     return result.columns, display_rows(result, gs, labels=labels)
 
 
-def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None) -> bytes:
-    """The graph in format `fmt` of kg.rdf.formats: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi)."""
+def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None, profile: str | None = None) -> bytes:
+    """The graph in format `fmt` of kg.rdf.formats: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi).
+    `profile` "schema" adds the schema.org types of the entities (ttl, nt)."""
     gs = store if isinstance(store, GraphStore) else open_store(store)
-    return _export.export(gs, fmt)
+    return _export.export(gs, fmt, profile)
 
 
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,

@@ -85,12 +85,14 @@ def view(ctx, out, district, type_, relation, focus, hops, through_hubs, max_nod
               show_default=True, help="RDF (ttl, nt, jsonld, trig: one named graph per article) or Gephi (graphml, gexf).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
+@click.option("--profile", type=click.Choice(["schema"]), help="Add the schema.org / W3C ORG types and properties "
+              "the ontology's alignment implies (for consumers without a reasoner; ttl and nt).")
 @click.pass_context
 @handle_errors
-def export(ctx, fmt, output):
+def export(ctx, fmt, output, profile):
     """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG, or the
     entity network as GraphML / GEXF for Gephi."""
-    data = api.export(fmt, store=ctx.obj["store"])
+    data = api.export(fmt, store=ctx.obj["store"], profile=profile)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -85,12 +85,46 @@ def rdf_parts(store, fmt: Format) -> Iterable[bytes]:
     return store.dump_parts(getattr(ox.RdfFormat, fmt.oxigraph), union=fmt.union)
 
 
-def export_parts(store, name: str = "ttl") -> Iterable[bytes]:
-    """The export in pieces, for writing a large graph without holding it all in memory."""
+PROFILES = ("schema",)
+# what `--profile schema` adds: the schema.org and ORG types and properties an RDFS reasoner
+# would infer from the ontology's alignment (ontology/qdkg.ttl), written into the data
+_SCHEMA_PROFILE = """
+CONSTRUCT { ?s a ?super . ?s ?q ?o }
+WHERE {
+  { ?s a ?c . FILTER(STRSTARTS(STR(?c), STR(qdo:))) ?c rdfs:subClassOf+ ?super . }
+  UNION
+  { ?p rdfs:subPropertyOf ?q . FILTER(STRSTARTS(STR(?p), STR(qdo:))) ?s ?p ?o . }
+  FILTER(STRSTARTS(STR(?super), STR(schema:)) || STRSTARTS(STR(?super), STR(org:))
+         || STRSTARTS(STR(?q), STR(schema:)) || STRSTARTS(STR(?q), STR(org:)))
+}"""
+
+
+def export_parts(store, name: str = "ttl", profile: str | None = None) -> Iterable[bytes]:
+    """The export in pieces, for writing a large graph without holding it all in memory.
+    `profile` "schema" adds the schema.org / ORG types for consumers without a reasoner
+    (Turtle and N-Triples only)."""
     fmt = get(name, "graph", "network")
-    return fmt.load()(store, fmt)
+    if profile is None:
+        return fmt.load()(store, fmt)
+    if profile not in PROFILES:
+        raise OutputError(f"unknown profile {profile!r}: choose {', '.join(PROFILES)}")
+    if name not in ("ttl", "nt"):
+        raise OutputError(f"--profile {profile} works with --format ttl or nt, not {name}")
+    return _with_profile(store, fmt)
 
 
-def export(store, name: str = "ttl") -> bytes:
+def _with_profile(store, fmt: Format) -> Iterable[bytes]:
+    import pyoxigraph as ox
+
+    from kg.rdf.vocab import PREFIXES
+
+    yield from fmt.load()(store, fmt)
+    triples = sorted(store._store.query(_SCHEMA_PROFILE, prefixes=PREFIXES, use_default_graph_as_union=True),
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    part = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=PREFIXES)
+    yield b"".join(line for line in part.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+
+
+def export(store, name: str = "ttl", profile: str | None = None) -> bytes:
     """The whole graph in format `name` (see names('graph', 'network'))."""
-    return b"".join(export_parts(store, name))
+    return b"".join(export_parts(store, name, profile))

@@ -85,6 +85,8 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
 }
 
 

@@ -335,3 +335,17 @@ def test_summary_time_is_the_whole_commands(tmp_path):
     assert res.returncode == 0, res.stderr
     said = float(re.match(r"Took (\d+\.\d) s \(start-up ", res.stdout.splitlines()[-1]).group(1))
     assert 0.75 * wall <= said <= wall + 0.05, (said, wall)  # all of it but the interpreter's own start and exit
+
+
+def test_export_profile_schema_writes_the_aligned_types(built):
+    plain = run(built, "export", "--format", "nt").stdout_bytes
+    res = run(built, "export", "--format", "nt", "--profile", "schema")
+    assert res.exit_code == 0
+    assert res.stdout_bytes.startswith(plain)  # the export, then what the alignment adds
+    quads = list(ox.parse(res.stdout_bytes, format=ox.RdfFormat.N_TRIPLES))
+    typed = lambda c: {q.subject for q in quads if q.predicate.value.endswith("#type") and q.object.value == c}
+    districts = typed("https://w3id.org/qdkg/ontology#District")
+    assert districts and districts <= typed("https://schema.org/AdministrativeArea")
+    assert typed("https://w3id.org/qdkg/ontology#Company") <= typed("https://schema.org/Organization")
+    res = run(built, "export", "--format", "jsonld", "--profile", "schema")
+    assert (res.exit_code, res.output) == (4, "Error: --profile schema works with --format ttl or nt, not jsonld\n")
