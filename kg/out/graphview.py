@@ -170,32 +170,43 @@ def _details(store: GraphStore, nodes: list[ViewNode], ents: dict[str, ViewNode]
 
 
 def _evidence(store: GraphStore, edges: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[Evidence]]:
-    """The statements of the given relations: sentence, article title and date, rule and
-    confidence, most confident first."""
-    if not edges:
-        return {}
-    wanted = set(edges)
-    rows = store.select("SELECT ?s ?p ?o ?sent ?rule ?c WHERE { ?st a rdf:Statement ; rdf:subject ?s ; "
-                        f"rdf:predicate ?p ; rdf:object ?o . VALUES ?p {{ {_RELS} }} "
-                        "OPTIONAL { ?st prov:wasDerivedFrom ?sent } OPTIONAL { ?st qdo:extractedBy ?rule } "
-                        "OPTIONAL { ?st qdo:confidence ?c } }")[1]
-    out: dict[tuple[str, str, str], list[Evidence]] = {}
+    """The statements of the given relations, three at most: sentence, article title and
+    date, rule and confidence, the most confident first, then in article and text order. Only
+    the given edges' statements are asked for, and only the kept ones' sentences are read."""
+    found: dict[tuple[str, str, str], list[tuple[float, tuple[str, int], str, str]]] = {}
+    for part in range(0, len(edges), 2000):
+        values = " ".join(f"(<{s}> qdo:{p} <{o}>)" for s, p, o in edges[part:part + 2000])
+        rows = store.select_values("SELECT ?s ?p ?o ?sent ?rule ?c WHERE { VALUES (?s ?p ?o) { " + values + " } "
+                                   "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; a rdf:Statement . "
+                                   "OPTIONAL { ?st prov:wasDerivedFrom ?sent } OPTIONAL { ?st qdo:extractedBy ?rule } "
+                                   "OPTIONAL { ?st qdo:confidence ?c } }")
+        for s, p, o, sent, rule, c in rows:
+            found.setdefault((s, p[len(QDO_IRI):], o), []).append(
+                (-float(c) if c is not None else -1.0, _sentence_order(sent or ""), sent or "", rule or ""))
     articles: dict[str, tuple[str, str]] = {}
-    for s, p, o, sent, rule, c in rows:
-        key = (str(s), str(p)[len(QDO_IRI):], str(o))
-        if key not in wanted:
-            continue
+
+    def evidence(c: float, sent: str, rule: str) -> Evidence:
         text, title, date = "", "", ""
-        if sent is not None:
-            text = str(next(iter(store.objects(sent, ANCHOR_OF)), ""))
+        if sent:
+            text = next(iter(store.objects(sent, ANCHOR_OF)), "")
             art = next(iter(store.objects(sent, IS_PART_OF)), None)
             if art is not None:
-                if str(art) not in articles:
-                    articles[str(art)] = (str(next(iter(store.objects(art, TITLE)), "")),
-                                          str(next(iter(store.objects(art, DATE)), "")))
-                title, date = articles[str(art)]
-        out.setdefault(key, []).append(Evidence(text, title, date, str(rule or ""), float(c) if c is not None else 1.0))
-    return {k: sorted(set(v), key=lambda e: (-e.confidence, e.sentence))[:3] for k, v in out.items()}
+                if art not in articles:
+                    articles[art] = (next(iter(store.objects(art, TITLE)), ""), next(iter(store.objects(art, DATE)), ""))
+                title, date = articles[art]
+        return Evidence(text, title, date, rule, c)
+
+    out = {}
+    for key, statements in found.items():
+        kept: list[Evidence] = []
+        for minus_c, _, sent, rule in sorted(set(statements))[:30]:  # reprinted sentences repeat: look a bit further
+            e = evidence(-minus_c, sent, rule)
+            if all(e.sentence != k.sentence for k in kept):
+                kept.append(e)
+                if len(kept) == 3:
+                    break
+        out[key] = kept
+    return out
 
 
 def _edges(store: GraphStore, entities) -> list[tuple[str, str, str]]:

@@ -235,6 +235,13 @@ class GraphStore:
         names = [v.value for v in res.variables]
         return names, [[from_ox(sol[n]) for n in names] for sol in res]
 
+    def select_values(self, sparql: str) -> list[list[str | None]]:
+        """Rows of a SELECT query as the terms' lexical values (IRIs, literal texts), None where
+        unbound: no rdflib terms made, for internal queries over many rows."""
+        res = self._run(sparql)
+        names = [v.value for v in res.variables]
+        return [[None if (t := sol[n]) is None else t.value for n in names] for sol in res]
+
     def construct(self, sparql: str) -> Graph:
         res = self._run(sparql)
         if not isinstance(res, ox.QueryTriples):
@@ -271,10 +278,12 @@ class GraphStore:
     def dump_parts(self, fmt: "ox.RdfFormat", *, union: bool = True) -> Iterator[bytes]:
         """Serialise the store piece by piece: the triples of all graphs, or quads with names.
 
-        Graph by graph in name order, each sorted by subject, predicate and object: the same
-        graph always gives the same bytes (the ontology's blank nodes are canonical since
-        set_ontology), memory stays bounded by the largest graph, and no triple is repeated
-        (no triple is in two graphs)."""
+        Graph by graph in name order, each sorted by its N-Triples lines (subject, predicate,
+        object; the store writes and parses them, Python sorts bytes: sorting the terms in Python
+        took three quarters of the export's time, 7.4 of 9.9 s for 400 articles): the same graph
+        always gives the same bytes, in memory or on disk (the ontology's blank nodes are
+        canonical since set_ontology), memory stays bounded by the largest graph, and no triple
+        is repeated (no triple is in two graphs)."""
         if not union:
             yield self._store.dump(format=fmt, prefixes=PREFIXES)
             return
@@ -286,12 +295,15 @@ class GraphStore:
                                              key=lambda g: g.value)
         first = True
         for g in graphs:
-            quads = sorted(self._store.quads_for_pattern(None, None, None, g),
-                           key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
-            if not quads:
+            lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines(keepends=True)
+            if not lines:  # an empty graph
                 continue
-            part = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=fmt,
-                                prefixes=PREFIXES)
+            lines.sort()  # N-Triples lines in byte order: subject, predicate, object
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                part = b"".join(lines)
+            else:
+                part = ox.serialize(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES), format=fmt,
+                                    prefixes=PREFIXES)
             if not first and fmt == ox.RdfFormat.TURTLE:  # one set of @prefix lines, at the top, is enough
                 part = b"".join(line for line in part.splitlines(keepends=True) if not line.startswith(b"@prefix "))
             first = False
