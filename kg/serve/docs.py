@@ -63,6 +63,7 @@ def service_triples(base: str, stats: dict) -> list[ox.Triple]:
 _PAGE_JS = r"""(function () {
   "use strict";
   var Q = JSON.parse(document.getElementById("kg-queries").textContent);
+  var RES = "https://w3id.org/qdkg/resource/";
   var box = document.getElementById("kg-query"), sel = document.getElementById("kg-examples");
   var out = document.getElementById("kg-out"), status = document.getElementById("kg-status");
   Q.forEach(function (q, i) {
@@ -84,7 +85,12 @@ _PAGE_JS = r"""(function () {
     rows.forEach(function (b) {
       var r = document.createElement("tr");
       vars.forEach(function (v) {
-        var td = document.createElement("td"); td.textContent = term(b[v]); r.appendChild(td);
+        var td = document.createElement("td"), t = b[v];
+        if (t && t.type === "uri" && t.value.indexOf(RES) === 0) {  // a qdkg entity: link to its page
+          var a = document.createElement("a");
+          a.href = "/resource/" + t.value.slice(RES.length); a.textContent = t.value; td.appendChild(a);
+        } else { td.textContent = term(t); }
+        r.appendChild(td);
       });
       tbl.appendChild(r);
     });
@@ -124,12 +130,13 @@ _PAGE = """{head}<style>{css}</style>
 <body>
 <h1>qdkg SPARQL endpoint</h1>
 <p>{triples} triples. Endpoint: <code>/sparql</code> &middot; <a href="/graph">graph view</a> &middot;
-<a href="/void.ttl">VoID</a> &middot; <a href="/data.ttl">data (Turtle)</a></p>
+<a href="/.well-known/void">VoID</a> &middot; <a href="/data.ttl">data (Turtle)</a></p>
 <p><label>Example: <select id="kg-examples"><option value="">(choose a named query)</option></select></label></p>
 <textarea id="kg-query" spellcheck="false">SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
 <p><button id="kg-run" type="button">Run</button> <span id="kg-status">Ctrl+Enter runs the query.</span></p>
 <div id="kg-out"></div>
 <script type="application/json" id="kg-queries">{queries}</script>
+<script type="application/ld+json">{dataset}</script>
 <script>{js}</script>
 </body>
 </html>
@@ -142,9 +149,11 @@ PAGE_CSP = _META_CSP + "; frame-ancestors 'none'"  # the header; a <meta> CSP ca
 
 
 def render_page(triples: int) -> str:
-    """The query page: self-contained, offline, strict CSP, every result cell set as text."""
+    """The query page: self-contained, offline, strict CSP, every result cell set as text (a
+    qdkg entity's IRI as a link to its /resource page), the dataset described for crawlers."""
+    from kg.serve.resource import dataset_jsonld
     from kg.rdf.sparql import list_queries
     data = json.dumps([{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()],
                       ensure_ascii=False)
     return _PAGE.format(head=head("qdkg SPARQL endpoint", _META_CSP), css=_PAGE_CSS, js=_PAGE_JS,
-                        queries=safe_in_script(data), triples=f"{triples:,}")
+                        queries=safe_in_script(data), triples=f"{triples:,}", dataset=dataset_jsonld())

@@ -2,7 +2,8 @@
 
 Routes: `/sparql` (GET ?query=, POST form or application/sparql-query; without a query, the
 Service Description), `/` (a query page, or the Service Description for RDF Accept headers),
-`/void.ttl` (VoID), `/data.ttl` (the whole export), `/graph` (the graph view).
+`/resource/<id>` (an entity, kg.serve.resource), `/void.ttl` and `/.well-known/void` (VoID),
+`/data.ttl` (the whole export), `/graph` (the graph view).
 Results by content negotiation (or `format=`): SELECT/ASK as SPARQL JSON (default), XML, CSV,
 TSV; CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML; default-graph-uri and
 named-graph-uri are honoured (otherwise the union of all graphs is the default graph). Refused: SPARQL
@@ -34,6 +35,8 @@ from kg.errors import QdkgError, StoreError
 from kg.rdf.sparql import refusal
 from kg.rdf.layout import current_name, try_collect
 from kg.rdf.store import GraphStore
+from kg.rdf.vocab import QDR_IRI
+from kg.serve.resource import RESOURCE_CSP, SLUG, describe_query, render_resource
 from kg.serve.docs import PAGE_CSP, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
 from kg.serve.workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
 
@@ -113,14 +116,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._rdf(service_triples(self._base(), self.gen.stats()), accept)
             return self._send(200, self.gen.page(), "text/html; charset=utf-8",
                               {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
-        if url.path == "/void.ttl":
-            return self._rdf(void_triples(self._base(), self.gen.stats()), [])
+        if url.path in ("/void.ttl", "/.well-known/void"):
+            return self._rdf(void_triples(self._base(), self.gen.stats()), [] if url.path == "/void.ttl" else accept)
+        if url.path.startswith("/resource/"):
+            return self._resource(url.path[len("/resource/"):], params, accept)
         if url.path == "/data.ttl":
             return self._send(200, self.gen.cached("data", self._export), "text/turtle; charset=utf-8")
         if url.path == "/graph":
             return self._send(200, self.gen.cached("graph", self._graph_page), "text/html; charset=utf-8",
                               {"Referrer-Policy": "no-referrer"})
-        raise _Refused(404, f"no page {url.path}: try /, /sparql, /void.ttl, /data.ttl or /graph")
+        raise _Refused(404, f"no page {url.path}: try /, /sparql, /resource/ID, /void.ttl, /data.ttl or /graph")
 
     def _post(self) -> None:
         url = urlsplit(self.path)
@@ -205,6 +210,30 @@ class _Handler(BaseHTTPRequestHandler):
         message = rest[0] or (f"query exceeded the {self.server.query_timeout:g} s time limit: add a LIMIT or narrow "
                               "the pattern")
         raise _Refused(status, message)
+
+    def _resource(self, slug: str, params: dict[str, list[str]], accept: list[str]) -> None:
+        """The description of one entity (kg.serve.resource): HTML for browsers, else RDF."""
+        if not SLUG.fullmatch(slug):
+            raise _Refused(404, "no such resource: an id is letters, digits and - _ . ~ %")
+        iri = QDR_IRI + slug
+        fmt = (params.get("format") or [None])[0]
+        wants = [fmt.lower()] if fmt else accept
+        first = next((m for m in wants if m in ("text/html", "application/xhtml+xml", "html") or
+                      choose_format([m], True)), "text/html")
+        as_html = first in ("text/html", "application/xhtml+xml", "html")
+        status, *rest = self.gen.pool.run(describe_query(iri), ["application/n-triples"] if as_html else wants, {})
+        if status != "ok":
+            raise _Refused(status, rest[0] or f"describing {iri} took longer than the time limit")
+        media, body = rest
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in
+                   ox.parse(body, format=ox.RdfFormat.N_TRIPLES)] if as_html or media == "application/n-triples" else None
+        if triples == [] or (triples is None and not body.strip(b" \n{}[]")):
+            raise _Refused(404, f"no entity {iri} in this graph: see /sparql, or the graph view at /graph")
+        if as_html:
+            return self._send(200, render_resource(iri, triples), "text/html; charset=utf-8",
+                              {"Content-Security-Policy": RESOURCE_CSP + "; frame-ancestors 'none'",
+                               "Referrer-Policy": "no-referrer", "Vary": "Accept"})
+        self._send(200, body, f"{media}; charset=utf-8" if media != "application/ld+json" else media, {"Vary": "Accept"})
 
     def _rdf(self, triples: list[ox.Triple], accept: list[str]) -> None:
         media = choose_format(accept, True) or "text/turtle"

@@ -1,0 +1,115 @@
+"""Dereferenceable entities: `GET /resource/<id>` by content negotiation (Turtle, JSON-LD,
+N-Triples, HTML), with the entity's sources; in a real Chromium too, and from the query page's
+result links; `/.well-known/void` and the schema.org Dataset description."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from kg.serve.server import make_server
+
+CHROMIUM = os.environ.get("QDKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+QDR = "https://w3id.org/qdkg/resource/"
+
+
+@pytest.fixture(scope="module")
+def base(seed_store):
+    srv = make_server(seed_store, "127.0.0.1", 0, timeout=30)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv.url.rsplit("/", 1)[0]
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def district(seed_store) -> str:
+    """The IRI of 市南區 in the seed graph (found, not written down)."""
+    _, rows = seed_store.select('SELECT ?e WHERE { ?e a qdo:District ; rdfs:label "市南区"@zh-hans }')
+    return str(rows[0][0])
+
+
+def test_turtle_by_content_negotiation_with_sources(base, district):
+    r = requests.get(f"{base}/resource/{district[len(QDR):]}", headers={"Accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    e = ox.NamedNode(district)
+    assert any(t.subject == e and t.predicate.value.endswith("#label") for t in triples)
+    statements = {t.subject for t in triples if t.object == e and t.predicate.value.endswith("#object")}
+    assert statements  # relations to it, as statements …
+    derived = {t.object for t in triples if t.subject in statements and t.predicate.value.endswith("wasDerivedFrom")}
+    texts = [t.object.value for t in triples if t.subject in derived and t.predicate.value.endswith("#anchorOf")]
+    assert texts and any("市南" in x for x in texts)  # the sentences that state them
+    assert any(t.predicate.value == "http://purl.org/dc/terms/title" for t in triples)  # … with their articles
+
+
+def test_jsonld_and_ntriples(base, district):
+    slug = district[len(QDR):]
+    r = requests.get(f"{base}/resource/{slug}", headers={"Accept": "application/ld+json"}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/ld+json"
+    assert any(node.get("@id") == district for node in json.loads(r.text))
+    r = requests.get(f"{base}/resource/{slug}?format=nt", timeout=30)
+    assert r.status_code == 200 and f"<{district}>" in r.text
+
+
+def test_html_for_browsers_and_404(base, district):
+    r = requests.get(f"{base}/resource/{district[len(QDR):]}", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src" not in r.headers["Content-Security-Policy"]  # no script runs on it
+    assert "<h1>市南區</h1>" in r.text and "來源 / Sources" in r.text
+    assert '"@type": "Dataset"' in r.text
+    r = requests.get(f"{base}/resource/no-such-entity", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 404 and r.text.startswith("no entity https://w3id.org/qdkg/resource/no-such-entity")
+    r = requests.get(f"{base}/resource/%3Cscript%3E", timeout=30)
+    assert r.status_code == 404
+
+
+def test_well_known_void(base):
+    r = requests.get(f"{base}/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200
+    assert any(t.object.value == "http://rdfs.org/ns/void#Dataset" for t in ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+
+
+def test_query_page_describes_the_dataset(base):
+    page = requests.get(f"{base}/", headers={"Accept": "text/html"}, timeout=30).text
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(m.group(1))
+    assert data["@type"] == "Dataset" and data["distribution"][0]["contentUrl"] == "/data.ttl"
+
+
+def test_in_chromium_resource_page_and_query_page_links(base, district):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright (Python package) is not installed")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei")
+    outside = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page()
+        page.on("request", lambda req: None if req.url.startswith(base) else outside.append(req.url))
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/resource/{district[len(QDR):]}")
+        assert page.locator("h1").inner_text() == "市南區"
+        assert page.locator("ol li blockquote").count() > 0  # the sentences behind its facts
+        page.goto(f"{base}/")
+        page.fill("#kg-query", f'SELECT ?e WHERE {{ ?e rdfs:label "市南区"@zh-hans }}')
+        page.click("#kg-run")
+        page.wait_for_selector("#kg-out a")
+        link = page.locator("#kg-out a").first
+        assert link.get_attribute("href") == "/resource/" + district[len(QDR):]
+        link.click()
+        page.wait_for_selector("h1")
+        assert page.locator("h1").inner_text() == "市南區"
+        browser.close()
+    assert outside == [] and errors == []
