@@ -194,6 +194,7 @@ class Entity:
     mentions: list[tuple[str, int]] = field(default_factory=list)  # (article id, sentence index)
     label_en: str | None = None
     label_pinyin: str | None = None
+    code: str | None = None  # an administrative unit's division code (kg.nlp.gazetteer.division_code)
 
 
 @dataclass(slots=True)

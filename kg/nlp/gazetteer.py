@@ -94,18 +94,30 @@ class Division:
         self.adcode, self.name, self.level, self.parent, self.short = adcode, name, level, parent, short
 
 
-def _divisions() -> dict[str, Division]:
-    """Name -> unit (the first by adcode where two units share a name, as 鼓楼区 does)."""
+def _divisions() -> tuple[dict[str, Division], frozenset[str]]:
+    """Name -> unit (the first by adcode where two units share a name, as 鼓楼区 does), and
+    the names two or more units share."""
     out: dict[str, Division] = {}
+    shared: set[str] = set()
     text = resources.files("kg.nlp").joinpath("data/divisions.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             unit = Division(*line.split("\t"))
+            if unit.name in out:
+                shared.add(unit.name)
             out.setdefault(unit.name, unit)
-    return out
+    return out, frozenset(shared)
 
 
-DIVISIONS = _divisions()
+DIVISIONS, SHARED_NAMES = _divisions()
+
+
+def division_code(name: str) -> str | None:
+    """The six-digit administrative division code (GB/T 2260, the first six digits of the
+    statistical code) of the unit called `name`, when exactly one unit has that name: 市南区 ->
+    370202; 鼓楼区 (four cities have one) -> None."""
+    unit = DIVISIONS.get(name)
+    return unit.adcode[:6] if unit is not None and name not in SHARED_NAMES else None
 
 
 def _hand_table() -> dict[str, str]:

@@ -87,6 +87,8 @@ def entity_triples(e: Entity) -> Iterator[Triple]:
         yield iri, RDFS.label, Literal(e.label_pinyin, lang="zh-Latn-pinyin")
     for alt in sorted(e.alt_labels):
         yield iri, SKOS.altLabel, Literal(alt, lang=form_script(alt))
+    if e.code:
+        yield iri, DCTERMS.identifier, Literal(e.code)
 
 
 def statement_iri(*parts) -> URIRef:

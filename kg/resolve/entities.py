@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from kg.resolve.calibration import calibrated
-from kg.nlp.gazetteer import canonical_district, english_district
+from kg.nlp.gazetteer import canonical_district, division_code, english_district
 from kg.model import SIGNATURES, AmountFact, DateFact, Entity, Extraction, Fact, Mention, Resolved, core_type
 from kg.resolve.labels import english_label, pinyin_label
 from kg.nlp.script import to_simplified, to_traditional
@@ -138,6 +138,7 @@ def _entity(k: str, forms: Counter, types: set[str], script: str, mentions: list
     e = Entity(key=k, label=label, label_hans=hans, label_hant=hant, types=types, alt_labels=alts, mentions=mentions)
     e.label_en = english_district(hans) if "District" in types else english_label(hans, types)
     e.label_pinyin = pinyin_label(hans)
+    e.code = division_code(hans) if "District" in types else None
     return e
 
 

