@@ -6,7 +6,7 @@ that use them: `kg query` starts without loading them."""
 from __future__ import annotations
 
 import time
-from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,10 +66,7 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
         gs = GraphStore()
         return _outputs(gs, _build(paths, gs, **options), out_dir, True, t0)
     path = Path(store if store is not None else default_store_path())
-    with ExitStack() as lock:
-        waiting = time.perf_counter()
-        lock.enter_context(writer_lock(path, wait, on_wait))
-        waiting = time.perf_counter() - waiting
+    with _writing(path, wait, on_wait) as waiting:
         with staged(path, fresh=True) as gs:
             report = _build(paths, gs, **options)
             swap = time.perf_counter()
@@ -90,10 +87,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
     t0 = time.perf_counter()
     out_dir = files.check_writable(out)
     path = Path(store if store is not None else default_store_path())
-    with ExitStack() as lock:
-        waiting = time.perf_counter()
-        lock.enter_context(writer_lock(path, wait, on_wait))
-        waiting = time.perf_counter() - waiting
+    with _writing(path, wait, on_wait) as waiting:
         prepared = time.perf_counter()
         with staged(path, fresh=False) as gs:
             prepared = time.perf_counter() - prepared  # the checkpoint of the current generation
@@ -102,6 +96,14 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
             swap = time.perf_counter()
         report.stages["store"] += prepared + time.perf_counter() - swap
         return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting)
+
+
+@contextmanager
+def _writing(path: Path, wait: float, on_wait):
+    """Be the store's one writer (kg.rdf.layout.writer_lock); yields the seconds waited."""
+    t0 = time.perf_counter()
+    with writer_lock(path, wait, on_wait):
+        yield time.perf_counter() - t0
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool, t0: float,
@@ -140,7 +142,7 @@ def remove(names: list[str], *, store: str | Path | None = None, wait: float = 6
 
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
-    with writer_lock(path, wait, on_wait), staged(path, fresh=False) as gs:
+    with _writing(path, wait, on_wait), staged(path, fresh=False) as gs:
         return _remove(gs, names)
 
 

@@ -7,7 +7,7 @@ or deleted graph.
     STORE/gen-000007.lease  readers of that generation hold a shared lock on it
     .STORE.lock             beside the folder: the one writer holds an exclusive lock on it
 
-A writer (build, ingest, remove) takes `write.lock` (waiting up to `wait` seconds), writes a new
+A writer (build, ingest, remove) takes `.STORE.lock` (waiting up to `wait` seconds), writes a new
 generation beside the current one, then points GENERATION at it: readers opening the store after
 that see the new graph, readers that opened the old one go on reading it. A generation that is
 not current and that no reader holds is deleted by the next writer (or by `kg serve` when it

@@ -157,3 +157,74 @@ def render_page(triples: int) -> str:
                       ensure_ascii=False)
     return _PAGE.format(head=head("qdkg SPARQL endpoint", _META_CSP), css=_PAGE_CSS, js=_PAGE_JS,
                         queries=safe_in_script(data), triples=f"{triples:,}", dataset=dataset_jsonld())
+
+
+# ---- the YASGUI query editor ----------------------------------------------------------------
+
+# YASGUI (@zazuko/yasgui, MIT) is vendored in kg/serve/vendor by scripts/vendor_yasgui.py and
+# served from the package: no request leaves the page. This script makes one tab per named
+# query, predeclares the store's prefixes in new tabs, and turns qdkg entity IRIs in results
+# into links to their /resource pages.
+_YASGUI_JS = r"""(function () {
+  "use strict";
+  var Q = JSON.parse(document.getElementById("kg-queries").textContent);
+  var P = JSON.parse(document.getElementById("kg-prefixes").textContent);
+  var RES = "https://w3id.org/qdkg/resource/";
+  var head = Object.keys(P).map(function (p) { return "PREFIX " + p + ": <" + P[p] + ">"; }).join("\n");
+  Yasgui.defaults.yasqe.value = head + "\n\nSELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10";
+  var y = new Yasgui(document.getElementById("kg-yasgui"), {
+    requestConfig: { endpoint: "/sparql", method: "POST" }, copyEndpointOnNewTab: false, persistenceId: null,
+    endpointCatalogueOptions: { getData: function () { return []; } }
+  });
+  Q.forEach(function (q) { y.addTab(false, { name: q.name, yasqe: { value: q.text } }); });
+  new MutationObserver(function () {
+    document.querySelectorAll("#kg-yasgui .yasr a[href^='" + RES + "']").forEach(function (a) {
+      a.setAttribute("href", "/resource/" + a.getAttribute("href").slice(RES.length));
+      a.removeAttribute("target");
+    });
+  }).observe(document.getElementById("kg-yasgui"), { childList: true, subtree: true });
+  window.kgYasgui = y;
+})();"""
+
+_YASGUI_PAGE = """{head}<link rel="stylesheet" href="/yasgui.min.css">
+</head>
+<body>
+<p>qdkg SPARQL endpoint, {triples} triples: <code>/sparql</code> &middot; <a href="/graph">graph view</a> &middot;
+<a href="/.well-known/void">VoID</a> &middot; <a href="/data.ttl">data (Turtle)</a> &middot;
+<a href="/simple">simple page</a></p>
+<div id="kg-yasgui"></div>
+<script type="application/json" id="kg-queries">{queries}</script>
+<script type="application/json" id="kg-prefixes">{prefixes}</script>
+<script type="application/ld+json">{dataset}</script>
+<script src="/yasgui.min.js"></script>
+<script>{js}</script>
+</body>
+</html>
+"""
+_YASGUI_META_CSP = (f"default-src 'none'; script-src 'self' {csp_hash(_YASGUI_JS)}; style-src 'self'; "
+                    "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; base-uri 'none'; "
+                    "form-action 'none'")
+YASGUI_CSP = _YASGUI_META_CSP + "; frame-ancestors 'none'"
+VENDORED = {"/yasgui.min.js": ("yasgui.min.js", "text/javascript; charset=utf-8"),
+            "/yasgui.min.css": ("yasgui.min.css", "text/css; charset=utf-8")}
+
+
+def vendored(path: str) -> tuple[bytes, str] | None:
+    """A vendored file of the query editor (its bytes and media type), by its URL path."""
+    from importlib import resources
+
+    if path not in VENDORED:
+        return None
+    name, media = VENDORED[path]
+    return resources.files("kg.serve").joinpath("vendor", name).read_bytes(), media
+
+
+def render_yasgui_page(triples: int) -> str:
+    """The query page users know: YASGUI with the named queries as tabs, offline, strict CSP."""
+    from kg.rdf.sparql import list_queries
+    from kg.serve.resource import dataset_jsonld
+
+    data = json.dumps([{"name": q.name, "text": q.text} for q in list_queries()], ensure_ascii=False)
+    return _YASGUI_PAGE.format(head=head("qdkg SPARQL", _YASGUI_META_CSP), js=_YASGUI_JS, triples=f"{triples:,}",
+                               queries=safe_in_script(data), prefixes=safe_in_script(json.dumps(PREFIXES)),
+                               dataset=dataset_jsonld())

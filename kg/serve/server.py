@@ -1,8 +1,8 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over the graph store (stdlib http.server).
 
 Routes: `/sparql` (GET ?query=, POST form or application/sparql-query; without a query, the
-Service Description), `/` (a query page, or the Service Description for RDF Accept headers),
-`/resource/<id>` (an entity, kg.serve.resource), `/void.ttl` and `/.well-known/void` (VoID),
+Service Description), `/` (the YASGUI query editor, or the Service Description for RDF Accept headers),
+`/simple` (a plain query page), `/resource/<id>` (an entity, kg.serve.resource), `/void.ttl` and `/.well-known/void` (VoID),
 `/data.ttl` (the whole export), `/graph` (the graph view).
 Results by content negotiation (or `format=`): SELECT/ASK as SPARQL JSON (default), XML, CSV,
 TSV; CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML; default-graph-uri and
@@ -37,7 +37,7 @@ from kg.rdf.layout import current_name, try_collect
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import QDR_IRI
 from kg.serve.resource import RESOURCE_CSP, SLUG, describe_query, render_resource
-from kg.serve.docs import PAGE_CSP, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
+from kg.serve.docs import PAGE_CSP, VENDORED, YASGUI_CSP, render_yasgui_page, vendored, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
 from kg.serve.workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
 
 # ---- the HTTP server -------------------------------------------------------------------------
@@ -114,8 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
             first = next((m for m in accept if m in ("text/html", "application/xhtml+xml") or m in GRAPHS), None)
             if first in GRAPHS:
                 return self._rdf(service_triples(self._base(), self.gen.stats()), accept)
+            return self._send(200, self.gen.cached("yasgui", lambda: render_yasgui_page(self.gen.stats()["triples"])),
+                              "text/html; charset=utf-8",
+                              {"Content-Security-Policy": YASGUI_CSP, "Referrer-Policy": "no-referrer"})
+        if url.path == "/simple":
             return self._send(200, self.gen.page(), "text/html; charset=utf-8",
                               {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
+        if url.path in VENDORED:
+            body, media = vendored(url.path)
+            return self._send(200, body, media, {"Cache-Control": "max-age=86400"})
         if url.path in ("/void.ttl", "/.well-known/void"):
             return self._rdf(void_triples(self._base(), self.gen.stats()), [] if url.path == "/void.ttl" else accept)
         if url.path.startswith("/resource/"):
@@ -125,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/graph":
             return self._send(200, self.gen.cached("graph", self._graph_page), "text/html; charset=utf-8",
                               {"Referrer-Policy": "no-referrer"})
-        raise _Refused(404, f"no page {url.path}: try /, /sparql, /resource/ID, /void.ttl, /data.ttl or /graph")
+        raise _Refused(404, f"no page {url.path}: try /, /sparql, /resource/ID, /void.ttl, /data.ttl, /graph or /simple")
 
     def _post(self) -> None:
         url = urlsplit(self.path)

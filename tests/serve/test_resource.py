@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from kg.rdf.sparql import list_queries
 from kg.serve.server import make_server
 
 CHROMIUM = os.environ.get("QDKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -78,7 +79,7 @@ def test_well_known_void(base):
 
 
 def test_query_page_describes_the_dataset(base):
-    page = requests.get(f"{base}/", headers={"Accept": "text/html"}, timeout=30).text
+    page = requests.get(f"{base}/simple", headers={"Accept": "text/html"}, timeout=30).text
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     data = json.loads(m.group(1))
     assert data["@type"] == "Dataset" and data["distribution"][0]["contentUrl"] == "/data.ttl"
@@ -102,7 +103,7 @@ def test_in_chromium_resource_page_and_query_page_links(base, district):
         page.goto(f"{base}/resource/{district[len(QDR):]}")
         assert page.locator("h1").inner_text() == "市南區"
         assert page.locator("ol li blockquote").count() > 0  # the sentences behind its facts
-        page.goto(f"{base}/")
+        page.goto(f"{base}/simple")
         page.fill("#kg-query", 'SELECT ?e WHERE { ?e rdfs:label "市南区"@zh-hans }')
         page.click("#kg-run")
         page.wait_for_selector("#kg-out a")
@@ -111,5 +112,42 @@ def test_in_chromium_resource_page_and_query_page_links(base, district):
         link.click()
         page.wait_for_selector("h1")
         assert page.locator("h1").inner_text() == "市南區"
+        browser.close()
+    assert outside == [] and errors == []
+
+
+def test_in_chromium_yasgui_runs_a_named_query_offline(base, seed_store):
+    """The query editor users know: a tab per named query; run one, read YASR's result table;
+    no request leaves the server, and entity IRIs in the results link to /resource pages."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright (Python package) is not installed")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei")
+    outside, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page()
+        page.on("request", lambda req: None if req.url.startswith(base) else outside.append(req.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/")
+        page.wait_for_function("window.kgYasgui !== undefined")
+        page.wait_for_selector("[role=tab]:has-text('firms-in-parks')")
+        tabs = [t.split("\n")[0].strip() for t in page.locator("[role=tab]").all_inner_texts()]
+        assert tabs == ["Query"] + [q.name for q in list_queries()]
+        page.locator("[role=tab]", has_text="firms-in-parks").first.click()
+        page.evaluate("window.kgYasgui.getTab().query()")
+        page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+        rows = page.locator(".yasr table tbody tr").count()
+        _, local = seed_store.select(next(q.text for q in list_queries() if q.name == "firms-in-parks"))
+        assert rows == min(len(local), 50) and rows > 0
+        page.evaluate("window.kgYasgui.getTab().getYasqe().setValue("
+                      "'SELECT ?park WHERE { ?park a qdo:Park } ORDER BY ?park LIMIT 5'); window.kgYasgui.getTab().query()")
+        page.wait_for_function("document.querySelectorAll(\".yasr table a[href^='/resource/']\").length === 5")
+        href = page.locator(".yasr table a").first.get_attribute("href")
+        _, parks = seed_store.select("SELECT ?park WHERE { ?park a qdo:Park } ORDER BY ?park LIMIT 1")
+        assert href == "/resource/" + str(parks[0][0])[len(QDR):]  # undeclared qdo: works: predeclared
         browser.close()
     assert outside == [] and errors == []

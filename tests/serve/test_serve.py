@@ -353,8 +353,25 @@ class _Links(HTMLParser):
             self.script_text[-1][1] += data
 
 
-def test_query_page_is_self_contained(url):
+def test_yasgui_page_is_self_contained(url):
     r = requests.get(root(url) + "/", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    page = _Links(r.text)
+    for u in page.urls:
+        assert (u.startswith("/") and not u.startswith("//")) or u.startswith("data:"), u
+    assert {"/yasgui.min.js", "/yasgui.min.css", "/graph"} <= set(page.urls)
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self' 'sha256-" in csp and "unsafe" not in csp
+    code = [t for a, t in page.script_text if "type" not in a and "src" not in a]
+    digest = base64.b64encode(hashlib.sha256(code[0].encode()).digest()).decode()
+    assert len(code) == 1 and f"'sha256-{digest}'" in csp
+    for path, media in (("/yasgui.min.js", "text/javascript"), ("/yasgui.min.css", "text/css")):
+        r = requests.get(root(url) + path)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(media) and len(r.content) > 10_000
+
+
+def test_query_page_is_self_contained(url):
+    r = requests.get(root(url) + "/simple", headers={"Accept": "text/html,*/*;q=0.8"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     page = _Links(r.text)
     assert page.urls, "expected the /graph link at least"
@@ -462,7 +479,7 @@ def test_query_page_runs_a_named_query_in_chromium(store, url, tmp_path):
                                          r.continue_() if r.request.url.startswith(base + "/") else r.abort()))
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(base + "/")
+            page.goto(base + "/simple")
             names = [q.name for q in list_queries()]
             page.select_option("#kg-examples", str(names.index("firms-in-parks")))
             page.click("#kg-run")
