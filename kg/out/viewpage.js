@@ -109,6 +109,12 @@
     close.addEventListener("click", function () { panel.hidden = true; state.pinned = null; update(); });
     panel.appendChild(close);
     panel.appendChild(el("h2", n.l));
+    var RES = "https://w3id.org/qdkg/resource/";
+    if (M.resourceLinks && n.id.indexOf(RES) === 0) {  // served by kg serve: the entity's page, with its sources
+      var page = el("a", word("entityPage"), "kg-entity-page");
+      page.href = "/resource/" + n.id.slice(RES.length);
+      panel.appendChild(page);
+    }
     var dl = el("dl");
     function row(k, v) { if (v) { dl.appendChild(el("dt", word(k))); dl.appendChild(el("dd", v)); } }
     row("hant", n.hant); row("hans", n.hans); row("pinyin", n.py); row("english", n.en);

@@ -50,7 +50,7 @@ WORDS = {
                 "english": "英文", "class": "類別", "district": "行政區", "relations": "關係", "rule": "規則",
                 "confidence": "置信度", "mentions": "提及的句子", "totalInvestmentCNY": "總投資（元）",
                 "registeredCapitalCNY": "註冊資本（元）", "areaM2": "面積（平方米）", "openedOn": "開業/開園",
-                "signedOn": "簽約", "launchedOn": "啟動"},
+                "signedOn": "簽約", "launchedOn": "啟動", "entityPage": "實體頁面與來源"},
     "en": {"relationsFilter": "Relations", "classesFilter": "Classes", "districtsFilter": "Districts",
            "minConfidence": "Minimum confidence", "districtLinks": "Show links to districts",
            "showIsolates": "Show unconnected nodes", "colourBy": "Colour", "byDistrict": "by district",
@@ -60,7 +60,8 @@ WORDS = {
            "pinyin": "Pinyin", "english": "English", "class": "Class", "district": "District",
            "relations": "Relations", "rule": "rule", "confidence": "confidence", "mentions": "Sentences naming it",
            "totalInvestmentCNY": "Total investment (CNY)", "registeredCapitalCNY": "Registered capital (CNY)",
-           "areaM2": "Area (m²)", "openedOn": "Opened", "signedOn": "Signed", "launchedOn": "Launched"},
+           "areaM2": "Area (m²)", "openedOn": "Opened", "signedOn": "Signed", "launchedOn": "Launched",
+           "entityPage": "Entity page and sources"},
 }
 for _words in (RELATION_WORDS, CLASS_WORDS, WORDS):  # the Simplified interface is the Traditional one converted
     _words["zh-Hans"] = {k: to_simplified(v) for k, v in _words["zh-Hant"].items()}
@@ -241,7 +242,7 @@ def _script(data: ViewData) -> str:
     return "zh-Hant" if votes["zh-Hant"] > votes["zh-Hans"] else "zh-Hans"
 
 
-def page_data(data: ViewData, focus: str | None = None) -> dict:
+def page_data(data: ViewData, focus: str | None = None, resource_links: bool = False) -> dict:
     """What the page's script reads: nodes, edges, options and the words of both languages."""
     pos = layout(data)
     cores = {n.iri: n.core for n in data.nodes}
@@ -272,7 +273,7 @@ def page_data(data: ViewData, focus: str | None = None) -> dict:
             "relationCounts": dict(Counter(e.relation for e in data.edges)),
             "words": {"zh": WORDS[zh], "en": WORDS["en"]}, "relationWords": {"zh": RELATION_WORDS[zh], "en": RELATION_WORDS["en"]},
             "classWords": {"zh": CLASS_WORDS[zh], "en": CLASS_WORDS["en"]}, "lang": "zh", "zhScript": zh,
-            "focus": focus}
+            "focus": focus, "resourceLinks": resource_links}
     return {"nodes": nodes, "edges": edges, "options": options, "meta": meta}
 
 
@@ -281,8 +282,9 @@ def _json(obj) -> str:
     return safe_in_script(json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
-def render_html(data: ViewData, *, title: str) -> str:
-    """One self-contained, offline HTML page; same data gives the same bytes."""
+def render_html(data: ViewData, *, title: str, resource_links: bool = False) -> str:
+    """One self-contained, offline HTML page; same data gives the same bytes. `resource_links`
+    (the page as `kg serve` serves it) links each entity's panel to its /resource page."""
     vis_js, vis_css = _vis_assets()
     csp = (f"default-src 'none'; script-src {csp_hash(vis_js)} {csp_hash(APP_JS)}; style-src 'unsafe-inline'; "
            "img-src data:")
@@ -290,7 +292,7 @@ def render_html(data: ViewData, *, title: str) -> str:
     focus = next((n.iri for n in data.nodes if data.filters.get("focus") and n.label in data.filters["focus"].split(", ")),
                  None)
     return _PAGE.format(head=head(title, csp), title=html.escape(title), vis_css=vis_css, note=note,
-                        data=_json(page_data(data, focus)), vis_js=vis_js, app_js=APP_JS)
+                        data=_json(page_data(data, focus, resource_links)), vis_js=vis_js, app_js=APP_JS)
 
 
 def write_view(data: ViewData, path: str | Path, *, title: str, create_folder: bool = False) -> Path:

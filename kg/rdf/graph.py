@@ -43,16 +43,11 @@ def article_triples(article: Article, script: str, district_known: bool = True) 
         yield a, DCTERMS.date, Literal(article.date, datatype=XSD.date)
     if article.url:
         yield a, DCTERMS.source, URIRef(article.url)
-    if article.author:
-        yield a, DCTERMS.creator, Literal(article.author)
-    if article.publisher:
-        yield a, DCTERMS.publisher, Literal(article.publisher)
-    if article.identifier:
-        yield a, DCTERMS.identifier, Literal(article.identifier)
-    if article.edition:
-        yield a, QDO.edition, Literal(article.edition)
-    if article.page:
-        yield a, QDO.page, Literal(article.page)
+    for prop, value in ((DCTERMS.creator, article.author), (DCTERMS.publisher, article.publisher),
+                        (DCTERMS.identifier, article.identifier), (QDO.edition, article.edition),
+                        (QDO.page, article.page)):
+        if value:
+            yield a, prop, Literal(value)
     if article.district and district_known:
         yield a, QDO.aboutDistrict, entity_iri(article.district)
     for s in article.sentences:

@@ -261,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _graph_page(self) -> bytes:
         from kg.out.graphview import view_data
         from kg.out.viewpage import render_html
-        return render_html(view_data(self.gen.store), title="qdkg graph").encode("utf-8")
+        return render_html(view_data(self.gen.store), title="qdkg graph", resource_links=True).encode("utf-8")
 
 
 class Generation:

@@ -112,6 +112,11 @@ def test_in_chromium_resource_page_and_query_page_links(base, district):
         link.click()
         page.wait_for_selector("h1")
         assert page.locator("h1").inner_text() == "市南區"
+        page.goto(f"{base}/graph")  # the served graph view links each entity's panel to its page
+        page.wait_for_function("!!(window.kgView && window.kgView.ready)", timeout=60_000)
+        page.fill("#kg-search", "市南区")
+        page.wait_for_selector("#kg-panel a.kg-entity-page")
+        assert page.locator("#kg-panel a.kg-entity-page").get_attribute("href") == "/resource/" + district[len(QDR):]
         browser.close()
     assert outside == [] and errors == []
 
