@@ -228,15 +228,16 @@ class _Handler(BaseHTTPRequestHandler):
         first = next((m for m in wants if m in ("text/html", "application/xhtml+xml", "html") or
                       choose_format([m], True)), "text/html")
         as_html = first in ("text/html", "application/xhtml+xml", "html")
+        status, *rest = self.gen.pool.run(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}",
+                                          ["application/sparql-results+json"], {})
+        if status == "ok" and b"true" not in rest[1]:
+            raise _Refused(404, f"no entity {iri} in this graph: see /sparql, or the graph view at /graph")
         status, *rest = self.gen.pool.run(describe_query(iri), ["application/n-triples"] if as_html else wants, {})
         if status != "ok":
             raise _Refused(status, rest[0] or f"describing {iri} took longer than the time limit")
         media, body = rest
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in
-                   ox.parse(body, format=ox.RdfFormat.N_TRIPLES)] if as_html or media == "application/n-triples" else None
-        if triples == [] or (triples is None and not body.strip(b" \n{}[]")):
-            raise _Refused(404, f"no entity {iri} in this graph: see /sparql, or the graph view at /graph")
         if as_html:
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
             return self._send(200, render_resource(iri, triples), "text/html; charset=utf-8",
                               {"Content-Security-Policy": RESOURCE_CSP + "; frame-ancestors 'none'",
                                "Referrer-Policy": "no-referrer", "Vary": "Accept"})

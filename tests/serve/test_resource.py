@@ -156,3 +156,9 @@ def test_in_chromium_yasgui_runs_a_named_query_offline(base, seed_store):
         assert href == "/resource/" + str(parks[0][0])[len(QDR):]  # undeclared qdo: works: predeclared
         browser.close()
     assert outside == [] and errors == []
+
+
+def test_unknown_entity_is_404_in_every_format(base):
+    for accept in ("text/turtle", "application/ld+json", "application/n-triples", "text/html"):
+        r = requests.get(f"{base}/resource/no-such-entity", headers={"Accept": accept}, timeout=30)
+        assert r.status_code == 404, accept
