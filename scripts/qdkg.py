@@ -67,7 +67,7 @@ def ensure_venv() -> Path:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
-        print(__doc__.split("\n\n")[0], file=sys.stderr)
+        print("\n\n".join(__doc__.split("\n\n")[:2]), file=sys.stderr)
         return 2
     if sys.version_info < (3, 10):
         fail(f"qdkg needs Python 3.10 or newer; this python3 is {sys.version.split()[0]}")
