@@ -2,6 +2,11 @@
 and an exit code the CLI returns (documented in the README)."""
 
 
+def one_line(text: object, limit: int = 300) -> str:
+    """`text` (an exception's message, say) as one line of at most `limit` characters."""
+    return " ".join(str(text).split())[:limit]
+
+
 class QdkgError(Exception):
     """Base of every error qdkg reports to a user."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import QdkgError
+from kg.errors import QdkgError, one_line
 
 
 DEBUG_ENV = "QDKG_DEBUG"
@@ -41,7 +41,7 @@ def handle_errors(fn):
         except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
             if os.environ.get(DEBUG_ENV):
                 raise
-            fail(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (a bug: please report it; "
+            fail(f"unexpected {type(exc).__name__}: {one_line(exc)} (a bug: please report it; "
                  f"{DEBUG_ENV}=1 shows the traceback)", 1)
     return wrapper
 

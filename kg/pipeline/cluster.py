@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterator
 
-from kg.errors import ClusterError
+from kg.errors import ClusterError, one_line
 from kg.inputs.structure import parse
 from kg.model import Extraction, Source
 
@@ -62,7 +62,7 @@ def cluster_results(sources: list[Source], address: str) -> Iterator[list[tuple[
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({' '.join(str(exc).split())[:150]}): "
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({one_line(exc, 150)}): "
                            "start one (`dask scheduler`, then `dask worker ADDRESS`) or check the address") from None
     try:
         parts = batches(sources)
@@ -72,7 +72,7 @@ def cluster_results(sources: list[Source], address: str) -> Iterator[list[tuple[
                 results = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker lost, a task that cannot run there
                 raise ClusterError(f"the cluster could not extract {batch[0].path}…: "
-                                   f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
+                                   f"{type(exc).__name__}: {one_line(exc, 200)}") from None
             for src, got in zip(batch, results):
                 yield got if isinstance(got, str) else whole(src, got)
     finally:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from kg.errors import InputError
+from kg.errors import InputError, one_line
 from kg.nlp.extract import extract_article
 from kg.rdf.dataset import DATASET, stored_description
 from kg.rdf.graph import ArticleIndex, article_graph, article_iri, entities_graph
@@ -93,7 +93,7 @@ def _extract_or_failure(src: Source) -> list[tuple[Extraction, str]] | str:
     try:
         return extract_source(src)
     except Exception as exc:  # noqa: BLE001 - reported per file, see iter_extractions
-        return f"extraction failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        return f"extraction failed ({type(exc).__name__}: {one_line(exc, 200)})"
 
 
 def iter_extractions(sources: list[Source], jobs: int = 1, progress=None, failed=None,

@@ -19,7 +19,7 @@ from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import SH
 
-from kg.errors import ShapesError, ValidationError
+from kg.errors import ShapesError, ValidationError, one_line
 from kg.rdf.vocab import PREFIXES, compact_iri, preferred_label
 
 ONTOLOGY_FILE = "qdkg.ttl"
@@ -49,7 +49,7 @@ def _load(name: str) -> Graph:
     try:
         graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-        detail = " ".join(str(exc).split())[:200]
+        detail = one_line(exc, 200)
         raise ShapesError(f"cannot load {path}: {detail}; restore the file from the qdkg package") from None
     return graph
 
@@ -137,7 +137,7 @@ def validate(data: Graph, *, ontology: Graph | None = None, shapes: Graph | None
             )
     except Exception as exc:  # pyshacl raises its own error types on broken shapes
         _check_shapes(shapes)
-        detail = " ".join(str(exc).split()).rstrip(".")[:300]
+        detail = one_line(str(exc).rstrip().rstrip("."))
         raise ShapesError(f"SHACL validation could not run: {detail}; fix the shapes graph") from None
     if not conforms:
         _check_shapes(shapes)  # broken shapes are "could not run", not "does not conform"

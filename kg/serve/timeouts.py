@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
-from kg.errors import QdkgError, QueryError
+from kg.errors import QdkgError, QueryError, one_line
 
 
 def _child(conn, fn, args, kwargs) -> None:
@@ -42,5 +42,5 @@ def call_with_timeout(fn, timeout: float, *args, **kwargs):
     if kind == "error":
         raise value
     if kind == "crash":
-        raise QueryError(f"the query failed: {' '.join(value.split())[:300]}")
+        raise QueryError(f"the query failed: {one_line(value)}")
     return value

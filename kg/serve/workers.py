@@ -17,6 +17,7 @@ import time
 
 import pyoxigraph as ox
 
+from kg.errors import one_line
 from kg.rdf import formats
 from kg.rdf.vocab import PREFIXES
 
@@ -124,7 +125,7 @@ def _answer(store, query: str, accept: list[str], dataset: dict, timeout: float,
             return 503, None
         if _TOO_BIG in str(exc):
             return 503, f"the result is larger than {max_result / 1e6:g} MB: add a LIMIT or select fewer variables"
-        return 500, "the query failed: " + " ".join(str(exc).split())[:300]
+        return 500, "the query failed: " + one_line(exc)
 
 
 def _worker_main(fd: int) -> None:
@@ -141,7 +142,7 @@ def _worker_main(fd: int) -> None:
             store = ox.Store()
             store.load(value, format=ox.RdfFormat.N_QUADS)
     except (OSError, ValueError, SyntaxError) as exc:
-        conn.send(" ".join(str(exc).split())[:200])
+        conn.send(one_line(exc, 200))
         return
     conn.send("ready")
     while True:
