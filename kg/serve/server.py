@@ -23,22 +23,21 @@ import ipaddress
 import re
 import socket
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.errors import QdkgError, StoreError
+from kg.errors import QdkgError
 from kg.rdf.sparql import refusal
-from kg.rdf.layout import current_name, try_collect
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import QDR_IRI
+from kg.serve.live import LiveStore
 from kg.serve.resource import RESOURCE_CSP, SLUG, describe_query, render_resource
-from kg.serve.docs import PAGE_CSP, VENDORED, YASGUI_CSP, render_yasgui_page, vendored, SD_PREFIXES, render_page, service_triples, store_stats, void_triples
-from kg.serve.workers import GRAPHS, STARTUP_LIMIT, Pool, choose_format, parse_accept
+from kg.serve.docs import (PAGE_CSP, SD_PREFIXES, VENDORED, YASGUI_CSP, render_page, render_yasgui_page,
+                           service_triples, vendored, void_triples)
+from kg.serve.workers import GRAPHS, Pool, choose_format, parse_accept
 
 # ---- the HTTP server -------------------------------------------------------------------------
 
@@ -265,55 +264,12 @@ class _Handler(BaseHTTPRequestHandler):
         return render_html(view_data(self.gen.store), title="qdkg graph", resource_links=True).encode("utf-8")
 
 
-class Generation:
-    """One generation of the store as the server answers from it: its store, its query
-    workers and its cached pages, with a count of the requests still using it."""
-
-    def __init__(self, store: GraphStore, pool: Pool):
-        self.store, self.pool, self.busy, self.retired = store, pool, 0, False
-        self._cache: dict[str, object] = {}
-        self._cache_lock = threading.RLock()
-
-    def cached(self, key: str, make):
-        with self._cache_lock:
-            if key not in self._cache:
-                self._cache[key] = make()
-            return self._cache[key]
-
-    def stats(self) -> dict:
-        return self.cached("stats", lambda: store_stats(self.store))
-
-    def page(self) -> str:
-        return self.cached("page", lambda: render_page(self.stats()["triples"]))
-
-    def close(self) -> None:
-        self.pool.close()
-        if self.store.root is not None:
-            self.store.close()
-
-
-def _pool_for(store: GraphStore, workers: int, timeout: float, max_result: int) -> Pool:
-    """Query workers over `store`, started; StoreError when they cannot open it."""
-    source = ("path", str(store.path)) if store.path is not None else ("nquads", store.nquads())
-    pool = Pool(source, max(1, workers), timeout, max_result)
-    pool.ready.wait(STARTUP_LIMIT)
-    if pool.failure:
-        pool.close()
-        raise StoreError(f"{pool.failure}; is the store readable? (kg build first)")
-    return pool
-
-
 class SparqlServer(ThreadingHTTPServer):
-    """The endpoint; `server_close()` also stops the query workers.
-
-    Live: a store opened from its folder (GraphStore.open_existing) is watched, and when a
-    writer makes a new generation current, the server starts workers on it and, once they are
-    ready, answers new requests from it; requests in flight finish on the old generation, whose
-    workers then stop and whose lease is let go."""
+    """The endpoint; `server_close()` also stops the query workers. It answers from the store's
+    current generation, followed live (kg.serve.live)."""
 
     daemon_threads = True
     request_queue_size = 128  # listen backlog; socketserver's 5 resets connections under a burst of clients
-    WATCH_INTERVAL = 0.2  # seconds between looks at the store's current generation
 
     def __init__(self, store: GraphStore, address: tuple[str, int], *, timeout: float, max_body: int,
                  max_result: int, workers: int, verbose: bool):
@@ -321,74 +277,23 @@ class SparqlServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.query_timeout, self.max_body, self.verbose = timeout, max_body, verbose
-        self._workers, self._max_result = workers, max_result
-        self._gen_lock = threading.Lock()
-        self._stop = threading.Event()
         try:
-            self._gen = Generation(store, _pool_for(store, workers, timeout, max_result))
+            self.live = LiveStore(store, workers=workers, timeout=timeout, max_result=max_result, verbose=verbose)
         except BaseException:
             super().server_close()
             raise
-        self.generation = current_name(store.root) if store.root is not None else None
-        if store.root is not None:
-            threading.Thread(target=self._watch, daemon=True).start()
 
     @property
     def store(self) -> GraphStore:
-        return self._gen.store
+        return self.live.store
 
     @property
     def pool(self) -> Pool:
-        return self._gen.pool
+        return self.live.pool
 
-    @contextmanager
     def using(self):
-        """The current generation, held for the length of one request."""
-        with self._gen_lock:
-            gen = self._gen
-            gen.busy += 1
-        try:
-            yield gen
-        finally:
-            with self._gen_lock:
-                gen.busy -= 1
-                done = gen.retired and gen.busy == 0
-            if done:
-                self._let_go(gen)
-
-    def _watch(self) -> None:
-        root = self.store.root
-        while not self._stop.wait(self.WATCH_INTERVAL):
-            name = current_name(root)
-            if name is None or name == self.generation:
-                continue
-            try:
-                self.switch_to(GraphStore.open_existing(root))
-            except QdkgError as exc:  # e.g. swapped again meanwhile: the next look takes the newest
-                if self.verbose:
-                    sys.stderr.write(f"kept serving {self.generation}: {exc.message}\n")
-
-    def switch_to(self, store: GraphStore) -> None:
-        """Answer new requests from `store` (a newer generation) once its workers are ready."""
-        try:
-            gen = Generation(store, _pool_for(store, self._workers, self.query_timeout, self._max_result))
-        except BaseException:
-            store.close()
-            raise
-        with self._gen_lock:
-            old, self._gen = self._gen, gen
-            self.generation = store.path.name if store.path is not None else None
-            old.retired = True
-            idle = old.busy == 0
-        if idle:
-            self._let_go(old)
-        if self.verbose:
-            sys.stderr.write(f"now serving {self.generation}\n")
-
-    def _let_go(self, gen: Generation) -> None:
-        gen.close()
-        if gen.store.root is not None and not self._stop.is_set():
-            try_collect(gen.store.root)
+        """The current generation, held for the length of one request (kg.serve.live)."""
+        return self.live.using()
 
     @property
     def url(self) -> str:
@@ -396,11 +301,8 @@ class SparqlServer(ThreadingHTTPServer):
         return f"http://{f'[{h}]' if ':' in h else h}:{p}/sparql"
 
     def server_close(self) -> None:
-        self._stop.set()
         super().server_close()
-        with self._gen_lock:
-            gen = self._gen
-        gen.pool.close()
+        self.live.close()
 
 
 def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 8000, timeout: float = 5.0,
