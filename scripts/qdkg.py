@@ -1,7 +1,8 @@
-"""The README's two commands, as typed on a fresh machine with only `python3`:
+"""The README's two commands, as typed on a fresh machine with only `python3`: a command run in
+the project's own virtual environment, after installing qdkg into it.
 
-    python3 scripts/qdkg.py build [ARGS...]   # install qdkg into .venv, then `kg build ARGS`
-    python3 scripts/qdkg.py test [ARGS...]    # install qdkg[test] into .venv, then `pytest ARGS`
+    python3 scripts/qdkg.py kg build [ARGS...]   # pip install ., then `kg build ARGS`
+    python3 scripts/qdkg.py pytest [ARGS...]     # pip install '.[test]', then `pytest ARGS`
 
 The project's own virtual environment (`.venv` beside this folder) is made when missing and
 reused after, so nothing is installed into the system's Python (which Debian and Ubuntu refuse,
@@ -20,7 +21,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 VENV = PROJECT / ".venv"
-COMMANDS = {"build": (".", ["kg", "build"]), "test": (".[test]", ["python", "-m", "pytest"])}
+COMMANDS = {"kg": (".", ["kg"]), "pytest": (".[test]", ["python", "-m", "pytest"])}  # what each installs, runs
 
 
 def fail(message: str) -> None:
@@ -79,7 +80,7 @@ def main(argv: list[str]) -> int:
     except (OSError, subprocess.CalledProcessError, ValueError, StopIteration) as exc:
         fail(f"could not prepare {VENV} ({exc}): check the network access to PyPI, or remove .venv and retry")
     program = [str(python), *command[1:]] if command[0] == "python" else [str(python.parent / command[0]), *command[1:]]
-    if argv[0] == "test":
+    if argv[0] == "pytest":
         os.chdir(PROJECT)
     os.execv(program[0], program + argv[1:])  # the command's own exit code, signals and Ctrl-C
     return 0
