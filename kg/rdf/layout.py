@@ -174,11 +174,10 @@ def collect(root: Path) -> list[str]:
         removed.append(p.name)
     if keep:
         for p in root.iterdir():  # the database files of the old layout, and leases left by deleted generations
-            if p.name in _LAYOUT_NAMES or _GEN.match(p.name) or p.name.startswith("gen-"):
-                if p.name.endswith(".lease") and not (root / p.name[:-len(".lease")]).exists():
-                    p.unlink(missing_ok=True)
-                continue
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+            if p.name.endswith(".lease") and not (root / p.name.removesuffix(".lease")).exists():
+                p.unlink(missing_ok=True)
+            elif p.name not in _LAYOUT_NAMES and not p.name.startswith("gen-"):
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
     return removed
 
 
