@@ -164,11 +164,16 @@ def query(spec: str, *, store: GraphStore | str | Path | None = None, params: di
     return result.columns, display_rows(result, gs, labels=labels)
 
 
-def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None, profile: str | None = None) -> bytes:
+def export(fmt: str = "ttl", *, store: GraphStore | str | Path | None = None, profile: str | None = None,
+           base_iri: str | None = None) -> bytes:
     """The graph in format `fmt` of kg.rdf.formats: ttl, nt, jsonld, trig (RDF) or graphml, gexf (Gephi).
-    `profile` "schema" adds the schema.org types of the entities (ttl, nt)."""
+    `profile` "schema" adds the schema.org types of the entities (ttl, nt); `base_iri` gives the
+    resources the IRIs of a deployment published there (kg.rdf.iris, as `kg serve --base-iri`)."""
+    from kg.rdf.iris import IriMap
+
+    iris = IriMap(base_iri)
     gs = store if isinstance(store, GraphStore) else open_store(store)
-    return _export.export(gs, fmt, profile)
+    return iris.to_public(_export.export(gs, fmt, profile))
 
 
 def view(*, store: GraphStore | str | Path | None = None, district: str | None = None, type: str | None = None,

@@ -87,12 +87,14 @@ def view(ctx, out, district, type_, relation, focus, hops, through_hubs, max_nod
               help="File to write (default: standard output).")
 @click.option("--profile", type=click.Choice(["schema"]), help="Add the schema.org / W3C ORG types and properties "
               "the ontology's alignment implies (for consumers without a reasoner; ttl and nt).")
+@click.option("--base-iri", metavar="URL", help="Give the entities the IRIs of a deployment published at URL "
+              "(URL/resource/<id>, as `kg serve --base-iri URL` answers them).")
 @click.pass_context
 @handle_errors
-def export(ctx, fmt, output, profile):
+def export(ctx, fmt, output, profile, base_iri):
     """Export the whole graph (data + ontology) as Turtle, N-Triples, JSON-LD or TriG, or the
     entity network as GraphML / GEXF for Gephi."""
-    data = api.export(fmt, store=ctx.obj["store"], profile=profile)
+    data = api.export(fmt, store=ctx.obj["store"], profile=profile, base_iri=base_iri)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

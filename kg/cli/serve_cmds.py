@@ -16,19 +16,25 @@ from kg.errors import InputError
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Query worker processes (each holds a read-only view of the store).")
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (the endpoint has no auth).")
+@click.option("--base-iri", metavar="URL",
+              help="The address the graph is published at (e.g. https://kg.example.org/): entity IRIs are handed "
+                   "out as URL/resource/<id>, which this server answers.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request on stderr.")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port, timeout, workers, allow_remote, verbose):
+def serve(ctx, host, port, timeout, workers, allow_remote, base_iri, verbose):
     """Serve the graph as a read-only SPARQL endpoint with a query page, VoID and the graph view."""
     from kg.serve.server import is_loopback, serve_forever
 
     if not allow_remote and not is_loopback(host):
         raise InputError(f"refusing to listen on {host}: the endpoint has no authentication; "
                          "use 127.0.0.1, or pass --allow-remote if you mean it")
+    if base_iri:
+        from kg.rdf.iris import public_base
+        public_base(base_iri)  # a bad address is refused before the store is opened
     store = api.open_store(ctx.obj["store"])
     try:
-        serve_forever(store, host, port, timeout, workers=workers, verbose=verbose)
+        serve_forever(store, host, port, timeout, workers=workers, verbose=verbose, base_iri=base_iri)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port") from None
 

@@ -109,8 +109,8 @@
     close.addEventListener("click", function () { panel.hidden = true; state.pinned = null; update(); });
     panel.appendChild(close);
     panel.appendChild(el("h2", n.l));
-    var RES = "https://w3id.org/qdkg/resource/";
-    if (M.resourceLinks && n.id.indexOf(RES) === 0) {  // served by kg serve: the entity's page, with its sources
+    var RES = M.resourceLinks;  // served by kg serve: the resource namespace, whose entities have a page with sources
+    if (RES && n.id.indexOf(RES) === 0) {
       var page = el("a", word("entityPage"), "kg-entity-page");
       page.href = "/resource/" + n.id.slice(RES.length);
       panel.appendChild(page);

@@ -22,6 +22,7 @@ from kg.model import CORE_TYPES, RELATIONS
 from kg.out.graphview import ViewData, ViewNode
 from kg.nlp.script import detect_script, to_simplified
 from kg.out.pages import csp_hash, head, safe_in_script
+from kg.rdf.vocab import QDR_IRI
 
 CLASS_COLOURS = {"District": "#e15759", "Initiative": "#f28e2b", "Project": "#edc948",
                  "Organization": "#4e79a7", "Platform": "#b07aa1", "Park": "#59a14f"}
@@ -273,7 +274,7 @@ def page_data(data: ViewData, focus: str | None = None, resource_links: bool = F
             "relationCounts": dict(Counter(e.relation for e in data.edges)),
             "words": {"zh": WORDS[zh], "en": WORDS["en"]}, "relationWords": {"zh": RELATION_WORDS[zh], "en": RELATION_WORDS["en"]},
             "classWords": {"zh": CLASS_WORDS[zh], "en": CLASS_WORDS["en"]}, "lang": "zh", "zhScript": zh,
-            "focus": focus, "resourceLinks": resource_links}
+            "focus": focus, "resourceLinks": QDR_IRI if resource_links else False}
     return {"nodes": nodes, "edges": edges, "options": options, "meta": meta}
 
 

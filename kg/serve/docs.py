@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from kg.out.pages import csp_hash, head, safe_in_script
 from kg.rdf.dataset import FORMATS_NS, served_description
 from kg.rdf.store import GraphStore, to_ox
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES, QDR_IRI
 
 _FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
@@ -63,7 +63,7 @@ def service_triples(base: str, stats: dict) -> list[ox.Triple]:
 _PAGE_JS = r"""(function () {
   "use strict";
   var Q = JSON.parse(document.getElementById("kg-queries").textContent);
-  var RES = "https://w3id.org/qdkg/resource/";
+  var RES = JSON.parse(document.getElementById("kg-resource-ns").textContent);  // the published namespace
   var box = document.getElementById("kg-query"), sel = document.getElementById("kg-examples");
   var out = document.getElementById("kg-out"), status = document.getElementById("kg-status");
   Q.forEach(function (q, i) {
@@ -136,6 +136,7 @@ _PAGE = """{head}<style>{css}</style>
 <p><button id="kg-run" type="button">Run</button> <span id="kg-status">Ctrl+Enter runs the query.</span></p>
 <div id="kg-out"></div>
 <script type="application/json" id="kg-queries">{queries}</script>
+<script type="application/json" id="kg-resource-ns">{resource_ns}</script>
 <script type="application/ld+json">{dataset}</script>
 <script>{js}</script>
 </body>
@@ -156,7 +157,8 @@ def render_page(triples: int) -> str:
     data = json.dumps([{"name": q.name, "description": q.description, "text": q.text} for q in list_queries()],
                       ensure_ascii=False)
     return _PAGE.format(head=head("qdkg SPARQL endpoint", _META_CSP), css=_PAGE_CSS, js=_PAGE_JS,
-                        queries=safe_in_script(data), triples=f"{triples:,}", dataset=dataset_jsonld())
+                        queries=safe_in_script(data), triples=f"{triples:,}", dataset=dataset_jsonld(),
+                        resource_ns=json.dumps(QDR_IRI))
 
 
 # ---- the YASGUI query editor ----------------------------------------------------------------
@@ -169,7 +171,7 @@ _YASGUI_JS = r"""(function () {
   "use strict";
   var Q = JSON.parse(document.getElementById("kg-queries").textContent);
   var P = JSON.parse(document.getElementById("kg-prefixes").textContent);
-  var RES = "https://w3id.org/qdkg/resource/";
+  var RES = JSON.parse(document.getElementById("kg-resource-ns").textContent);  // the published namespace
   var head = Object.keys(P).map(function (p) { return "PREFIX " + p + ": <" + P[p] + ">"; }).join("\n");
   Yasgui.defaults.yasqe.value = head + "\n\nSELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10";
   var y = new Yasgui(document.getElementById("kg-yasgui"), {
@@ -194,6 +196,7 @@ _YASGUI_PAGE = """{head}<link rel="stylesheet" href="/yasgui.min.css">
 <a href="/simple">simple page</a></p>
 <div id="kg-yasgui"></div>
 <script type="application/json" id="kg-queries">{queries}</script>
+<script type="application/json" id="kg-resource-ns">{resource_ns}</script>
 <script type="application/json" id="kg-prefixes">{prefixes}</script>
 <script type="application/ld+json">{dataset}</script>
 <script src="/yasgui.min.js"></script>
@@ -227,4 +230,4 @@ def render_yasgui_page(triples: int) -> str:
     data = json.dumps([{"name": q.name, "text": q.text} for q in list_queries()], ensure_ascii=False)
     return _YASGUI_PAGE.format(head=head("qdkg SPARQL", _YASGUI_META_CSP), js=_YASGUI_JS, triples=f"{triples:,}",
                                queries=safe_in_script(data), prefixes=safe_in_script(json.dumps(PREFIXES)),
-                               dataset=dataset_jsonld())
+                               dataset=dataset_jsonld(), resource_ns=json.dumps(QDR_IRI))

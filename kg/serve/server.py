@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import QdkgError
+from kg.rdf.iris import IriMap
 from kg.rdf.sparql import refusal
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import QDR_IRI
@@ -61,8 +62,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(code, (message or self.responses.get(code, ("error",))[0]).split("\n")[0] + "\n",
                    "text/plain; charset=utf-8")
 
-    def _send(self, status: int, body: bytes | str, ctype: str, headers: dict | None = None) -> None:
+    def _send(self, status: int, body: bytes | str, ctype: str, headers: dict | None = None,
+              verbatim: bool = False) -> None:
+        """Answer; every document but a vendored file gets the deployment's resource IRIs (--base-iri)."""
         data = body.encode("utf-8") if isinstance(body, str) else body
+        if not verbatim:
+            data = self.server.iris.to_public(data)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -121,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
                               {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
         if url.path in VENDORED:
             body, media = vendored(url.path)
-            return self._send(200, body, media, {"Cache-Control": "max-age=86400"})
+            return self._send(200, body, media, {"Cache-Control": "max-age=86400"}, verbatim=True)
         if url.path in ("/void.ttl", "/.well-known/void"):
             return self._rdf(void_triples(self._base(), self.gen.stats()), [] if url.path == "/void.ttl" else accept)
         if url.path.startswith("/resource/"):
@@ -207,9 +212,10 @@ class _Handler(BaseHTTPRequestHandler):
         fmt = (params.get("format") or params.get("output") or [None])[0]
         if fmt:
             accept = [fmt.lower()]
-        dataset = {"default_graph": params.get("default-graph-uri", []),
-                   "named_graphs": params.get("named-graph-uri", [])}
-        status, *rest = self.gen.pool.run(query, accept, dataset)
+        iris = self.server.iris
+        dataset = {"default_graph": [iris.stored(g) for g in params.get("default-graph-uri", [])],
+                   "named_graphs": [iris.stored(g) for g in params.get("named-graph-uri", [])]}
+        status, *rest = self.gen.pool.run(iris.query_to_store(query), accept, dataset)
         if status == "ok":
             media, body = rest
             return self._send(200, body, f"{media}; charset=utf-8" if media != "application/ld+json" else media)
@@ -272,11 +278,12 @@ class SparqlServer(ThreadingHTTPServer):
     request_queue_size = 128  # listen backlog; socketserver's 5 resets connections under a burst of clients
 
     def __init__(self, store: GraphStore, address: tuple[str, int], *, timeout: float, max_body: int,
-                 max_result: int, workers: int, verbose: bool):
+                 max_result: int, workers: int, verbose: bool, iris: IriMap | None = None):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.query_timeout, self.max_body, self.verbose = timeout, max_body, verbose
+        self.iris = iris or IriMap()
         try:
             self.live = LiveStore(store, workers=workers, timeout=timeout, max_result=max_result, verbose=verbose)
         except BaseException:
@@ -307,10 +314,13 @@ class SparqlServer(ThreadingHTTPServer):
 
 def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 8000, timeout: float = 5.0,
                 max_body: int = 1_000_000, *, max_result: int = 100_000_000, workers: int = 2,
-                verbose: bool = False) -> SparqlServer:
-    """A SPARQL endpoint over `store`, bound but not yet serving (call serve_forever())."""
+                verbose: bool = False, base_iri: str | None = None) -> SparqlServer:
+    """A SPARQL endpoint over `store`, bound but not yet serving (call serve_forever()).
+    `base_iri` is the address the graph is published at: resource IRIs are then handed out
+    under it (kg.rdf.iris), and answered at its /resource/<id>."""
+    iris = IriMap(base_iri)  # checked before anything starts
     return SparqlServer(store, (host, port), timeout=timeout, max_body=max_body, max_result=max_result,
-                        workers=workers, verbose=verbose)
+                        workers=workers, verbose=verbose, iris=iris)
 
 
 def is_loopback(host: str) -> bool:

@@ -349,3 +349,21 @@ def test_export_profile_schema_writes_the_aligned_types(built):
     assert typed("https://w3id.org/qdkg/ontology#Company") <= typed("https://schema.org/Organization")
     res = run(built, "export", "--format", "jsonld", "--profile", "schema")
     assert (res.exit_code, res.output) == (4, "Error: --profile schema works with --format ttl or nt, not jsonld\n")
+
+
+def test_export_base_iri_gives_the_deployment_iris(built):
+    plain = run(built, "export", "--format", "nt").stdout_bytes
+    res = run(built, "export", "--format", "nt", "--base-iri", "https://kg.example.org/pub")
+    assert res.exit_code == 0
+    assert b"https://w3id.org/qdkg/resource/" not in res.stdout_bytes
+    assert res.stdout_bytes == plain.replace(b"https://w3id.org/qdkg/resource/", b"https://kg.example.org/pub/resource/")
+    assert b"https://w3id.org/qdkg/ontology#" in res.stdout_bytes  # the vocabulary keeps its IRIs
+    res = run(built, "export", "--base-iri", "kg.example.org")
+    assert (res.exit_code, res.output) == (2, "Error: --base-iri 'kg.example.org' is not an http(s) IRI: give the "
+                                              "address the graph is published at, e.g. https://kg.example.org/\n")
+
+
+def test_serve_refuses_a_bad_base_iri_before_starting(built):
+    res = run(built, "serve", "--port", "0", "--base-iri", "https://kg.example.org/?x=1")
+    assert (res.exit_code, res.output) == (2, "Error: --base-iri 'https://kg.example.org/?x=1' has a query or "
+                                              "fragment: give only the address, e.g. https://kg.example.org/\n")

@@ -1,0 +1,108 @@
+"""`kg serve --base-iri`: a deployment published at its own address hands out its own resource
+IRIs (BASE/resource/<id>) everywhere, answers them at /resource/<id>, and takes them in queries;
+the store keeps qdkg's. Checked with requests, and in a real Chromium for the pages' links."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from kg.rdf.formats import export
+from kg.serve.server import make_server
+
+CHROMIUM = os.environ.get("QDKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+QDR = "https://w3id.org/qdkg/resource/"
+PUBLIC = "https://kg.example.org/qd/resource/"
+
+
+@pytest.fixture(scope="module")
+def base(seed_store):
+    srv = make_server(seed_store, "127.0.0.1", 0, timeout=30, base_iri="https://kg.example.org/qd")
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv.url.rsplit("/", 1)[0]
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def slug(seed_store) -> str:
+    """The id of 市南區 in the seed graph (found, not written down)."""
+    _, rows = seed_store.select('SELECT ?e WHERE { ?e a qdo:District ; rdfs:label "市南区"@zh-hans }')
+    return str(rows[0][0])[len(QDR):]
+
+
+def test_resource_description_uses_the_public_iris(base, slug):
+    r = requests.get(f"{base}/resource/{slug}", headers={"Accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200 and QDR.encode() not in r.content
+    triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    me = ox.NamedNode(PUBLIC + slug)
+    assert any(t.subject == me and t.predicate.value.endswith("#label") for t in triples)
+    assert any(t.object == me and t.predicate.value.endswith("#object") for t in triples)  # its statements
+    assert any(t.object.value == "https://w3id.org/qdkg/ontology#District" for t in triples)  # vocabulary kept
+    r = requests.get(f"{base}/resource/{slug}", headers={"Accept": "application/ld+json"}, timeout=30)
+    assert any(node.get("@id") == PUBLIC + slug for node in json.loads(r.text))
+
+
+def test_queries_take_and_give_public_iris(base, slug, seed_store):
+    q = (f"PREFIX r: <{PUBLIC}>\nSELECT ?p ?o WHERE {{ r:{slug} ?p ?o }}")
+    r = requests.get(f"{base}/sparql", params={"query": q}, timeout=30)
+    rows = r.json()["results"]["bindings"]
+    _, local = seed_store.select(f"SELECT ?p ?o WHERE {{ <{QDR}{slug}> ?p ?o }}")
+    assert len(rows) == len(local) > 0
+    q = f"SELECT ?s WHERE {{ ?s ?p <{PUBLIC}{slug}> }} LIMIT 3"
+    r = requests.post(f"{base}/sparql", data=q.encode(), headers={"Content-Type": "application/sparql-query"},
+                      timeout=30)
+    values = [b["s"]["value"] for b in r.json()["results"]["bindings"]]
+    assert values and all(v.startswith(PUBLIC) for v in values)
+
+
+def test_the_whole_export_and_void_use_the_public_iris(base, seed_store):
+    data = requests.get(f"{base}/data.ttl", timeout=60).content
+    assert QDR.encode() not in data and PUBLIC.encode() in data
+    stored = export(seed_store, "ttl")
+    assert data == stored.replace(QDR.encode(), PUBLIC.encode())  # the same graph, renamed
+    void = requests.get(f"{base}/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=30).text
+    assert QDR not in void
+    r = requests.get(f"{base}/resource/no-such-entity", timeout=30)
+    assert r.status_code == 404 and r.text.startswith(f"no entity {PUBLIC}no-such-entity")
+
+
+def test_in_chromium_result_links_and_graph_panel_reach_the_pages(base, slug):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright (Python package) is not installed")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei")
+    outside, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page()
+        page.on("request", lambda req: None if req.url.startswith(base) else outside.append(req.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/")  # YASGUI: the predeclared qdr: is the public namespace
+        page.wait_for_function("window.kgYasgui !== undefined")
+        page.evaluate("window.kgYasgui.getTab().getYasqe().setValue("
+                      "'SELECT ?d WHERE { ?d a qdo:District ; rdfs:label \"市南区\"@zh-hans }'); "
+                      "window.kgYasgui.getTab().query()")
+        page.wait_for_selector(".yasr table a[href^='/resource/']", timeout=30_000)
+        link = page.locator(".yasr table a").first
+        assert link.get_attribute("href") == "/resource/" + slug
+        assert link.inner_text().startswith(PUBLIC) or "qdr:" in link.inner_text()
+        page.goto(f"{base}/resource/{slug}")
+        assert page.locator("h1").inner_text() == "市南區"
+        assert PUBLIC + slug in page.locator("p code").first.inner_text()
+        page.goto(f"{base}/graph")
+        page.wait_for_function("!!(window.kgView && window.kgView.ready)", timeout=60_000)
+        page.fill("#kg-search", "市南区")
+        page.wait_for_selector("#kg-panel a.kg-entity-page")
+        assert page.locator("#kg-panel a.kg-entity-page").get_attribute("href") == "/resource/" + slug
+        browser.close()
+    assert outside == [] and errors == []
