@@ -32,8 +32,8 @@ DEFAULT_OUT = Path("exports")
 @dataclass
 class BuildOutputs:
     report: BuildReport
-    turtle: Path
-    html: Path
+    turtle: Path | None  # None: not refreshed (ingest with exports=False)
+    html: Path | None
     store: Path | None
 
 
@@ -76,9 +76,11 @@ def build(paths=None, *, store: str | Path | None = None, out: str | Path = DEFA
 
 def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT, encoding: str | None = None,
            min_confidence: float | None = None, jobs: int = 0, progress=None, errors: str = "strict",
-           strict: bool = False, wait: float = 60.0, on_wait=None, dask: str | None = None) -> BuildOutputs:
+           strict: bool = False, wait: float = 60.0, on_wait=None, dask: str | None = None,
+           exports: bool = True) -> BuildOutputs:
     """Add articles to the store's graph (re-ingesting a file changes nothing), then refresh
-    out/qdkg.ttl and out/graph.html. `min_confidence` None keeps the store's own."""
+    out/qdkg.ttl and out/graph.html (unless `exports` is False: the store alone is then updated,
+    in time that follows the article, not the graph). `min_confidence` None keeps the store's own."""
     if not paths:
         raise InputError("name the article files or folders to add (kg ingest PATH...)")
     from kg.pipeline.run import ingest as _ingest
@@ -95,7 +97,7 @@ def ingest(paths, *, store: str | Path | None = None, out: str | Path = DEFAULT_
                              progress=progress, errors=errors, strict=strict, dask=dask)
             swap = time.perf_counter()
         report.stages["store"] += prepared + time.perf_counter() - swap
-        return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting)
+        return _outputs(GraphStore.open_existing(path), report, out_dir, False, t0, waiting, exports)
 
 
 @contextmanager
@@ -107,17 +109,19 @@ def _writing(path: Path, wait: float, on_wait):
 
 
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool, t0: float,
-             waiting: float = 0.0) -> BuildOutputs:
+             waiting: float = 0.0, exports: bool = True) -> BuildOutputs:
     """Write the exports; the report's time becomes the whole call's, stage by stage."""
     from kg.out.graphview import view_data
     from kg.out.viewpage import write_view
 
     stages = report.stages
+    ttl = html = None
     try:
-        with stages.timed("exports"):
-            ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
-        with stages.timed("view"):
-            html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+        if exports:
+            with stages.timed("exports"):
+                ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
+            with stages.timed("view"):
+                html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     finally:
         if not in_memory:
             gs.close()

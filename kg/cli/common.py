@@ -91,7 +91,12 @@ def print_summary(res, verb: str) -> None:
     click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
     click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())
                                              or "none"))
-    click.echo(f"Wrote {res.turtle} and {res.html}" + (f"; store {res.store}" if res.store else "") + ".")
+    if getattr(r, "reresolved", 0):
+        click.echo(f"Re-resolved {r.reresolved} article(s) already in the graph that share names with these.")
+    if res.turtle is None:
+        click.echo(f"Updated store {res.store}; exports not refreshed (--no-exports: kg export, kg view).")
+    else:
+        click.echo(f"Wrote {res.turtle} and {res.html}" + (f"; store {res.store}" if res.store else "") + ".")
     click.echo(took(r))
 
 

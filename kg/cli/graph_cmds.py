@@ -31,14 +31,17 @@ def build(ctx, paths, out, encoding, errors, strict, min_confidence, wait, dask,
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @input_options
+@click.option("--no-exports", is_flag=True, help="Update the store only, leaving OUT/qdkg.ttl and OUT/graph.html as "
+              "they are (for many ingests in a row; `kg export` and `kg view` write them when wanted).")
 @click.pass_context
 @handle_errors
-def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, wait, dask, jobs):
-    """Add articles to the existing graph (re-ingesting a file changes nothing)."""
+def ingest(ctx, paths, out, encoding, errors, strict, min_confidence, wait, dask, jobs, no_exports):
+    """Add articles to the existing graph (re-ingesting a file changes nothing). Only what the
+    new articles touch is resolved and written again."""
     with progress_bar("Extracting") as progress:
         res = api.ingest(list(paths), store=ctx.obj["store"], out=out, encoding=encoding, errors=errors,
                          strict=strict, min_confidence=min_confidence, jobs=jobs, progress=progress, wait=wait,
-                         on_wait=note, dask=dask)
+                         on_wait=note, dask=dask, exports=not no_exports)
     print_summary(res, "Ingested")
 
 

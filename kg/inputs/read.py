@@ -162,7 +162,8 @@ def _decode_as(data: bytes, enc: str, errors: str, skip: int = 0) -> str:
         parts = [decoder.decode(view[i:i + _CHUNK]) for i in range(0, len(view), _CHUNK)]
         parts.append(decoder.decode(b"", True))
         return "".join(parts)
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as first:
+        exc = first
         if len(view) > 4 * _CHUNK:  # find the offset in the file, not in a chunk
             try:
                 str(view, enc, errors)

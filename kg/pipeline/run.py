@@ -1,17 +1,16 @@
 """The pipeline: read -> structure -> segment/extract -> resolve -> graph -> store.
 
 `build()`, `ingest()` and `remove()` return data (a BuildReport, removed ids); the CLI prints.
-Extraction results are cached per article beside the store (kg.pipeline.state), so adding or removing
-articles re-resolves the whole collection: `ingest` of B after `build` of A gives the same
-graph as `build` of A and B together. Only the article graphs whose inputs changed are written
-again (article_digest); the entities graph is always rewritten.
+Extraction results are cached per article beside the store (kg.pipeline.state), with the
+resolution index (kg.resolve.index): `ingest` and `remove` fold an article in or out, resolve
+what it touches and write only that (kg.pipeline.write), in time that follows the article, not
+the store. `ingest` of B after `build` of A gives the same graph as `build` of A and B together.
 
-Memory: articles stream from the extractor into the cache; resolution keeps only their slim
-form (mentions and facts, no text), and each article's text is reloaded when its graph is
-written."""
+Memory: articles stream from the extractor into the cache; resolution keeps only their
+contribution (mentions and facts, no text), and each article's text is reloaded when its graph
+is written."""
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -25,19 +24,16 @@ from typing import Iterator
 
 from kg.errors import InputError, one_line
 from kg.nlp.extract import extract_article
-from kg.rdf.dataset import DATASET, stored_description
-from kg.rdf.graph import ArticleIndex, article_graph, article_iri, entities_graph
 from kg.model import Extraction, Mention, Resolved, Source, core_type
-from kg.pipeline.state import FORMAT_VERSION, BuildState, ExtractionCache
+from kg.pipeline.state import BuildState
+from kg.pipeline.write import ENTITIES, article_digest, write_all, write_changes  # noqa: F401 - ENTITIES, article_digest: API
 from kg.inputs.read import Skipped, read_inputs
+from kg.resolve.contribution import contribute
 from kg.resolve.entities import resolve
+from kg.resolve.index import Change, ResolutionIndex
 from kg.nlp.script import detect_script, to_simplified
-from kg.rdf.shacl import load_ontology
 from kg.rdf.store import GraphStore
 from kg.inputs.structure import parse
-from kg.rdf.vocab import ONTOLOGY_GRAPH, QDR
-
-ENTITIES = QDR["entities"]  # named graph of what holds across articles
 
 
 class Stages(dict):
@@ -66,6 +62,7 @@ class BuildReport:
     amounts: int = 0
     entities: int = 0
     seconds: float = 0.0  # the whole command's, once the caller has added its stages
+    reresolved: int = 0  # articles already in the graph that an ingest or remove re-resolved
     skipped: list[Skipped] = field(default_factory=list)
     stages: Stages = field(default_factory=Stages)
 
@@ -157,38 +154,14 @@ def _mentions_of(ex: Extraction) -> Iterator[Mention]:
         yield x.subject
 
 
-@dataclass
-class Collection:
-    """The slim extraction of every article in the graph, and each article's sentence count."""
-
-    items: dict[str, tuple[Extraction, str]] = field(default_factory=dict)  # article id -> (slim, script)
-    sentence_counts: dict[str, int] = field(default_factory=dict)
-
-    def add(self, ex: Extraction, script: str) -> None:
-        self.sentence_counts[ex.article.id] = len(ex.article.sentences)
-        self.items[ex.article.id] = (slim(ex), script)
-
-    @classmethod
-    def of_cache(cls, cache: ExtractionCache) -> "Collection":
-        """Read an extraction cache one article at a time."""
-        c = cls()
-        for article_id in cache.ids():
-            c.add(*cache.get(article_id))
-        return c
-
-
 def _ordered(items) -> list[tuple[Extraction, str]]:
     return sorted(items, key=lambda x: (x[0].article.source, x[0].article.number, x[0].article.id))
 
 
 def resolve_all(items, min_confidence: float = 0.0) -> Resolved:
+    """Resolve (extraction, script) pairs of any number of articles (no store involved)."""
     items = _ordered(items)
-    resolved = resolve([ex for ex, _ in items], {ex.article.id: sc for ex, sc in items})
-    if min_confidence > 0:
-        resolved.facts = [f for f in resolved.facts if f.confidence >= min_confidence]
-        resolved.amounts = [a for a in resolved.amounts if a.confidence >= min_confidence]
-        resolved.dates = [d for d in resolved.dates if d.confidence >= min_confidence]
-    return resolved
+    return resolve([ex for ex, _ in items], {ex.article.id: sc for ex, sc in items}, min_confidence)
 
 
 def extract_paths(paths, *, encoding: str | None = None, min_confidence: float = 0.0, jobs: int = 1,
@@ -200,90 +173,53 @@ def extract_paths(paths, *, encoding: str | None = None, min_confidence: float =
     return sources, resolved, {ex.article.id: sc for ex, sc in items}
 
 
-GRAPH_FORMAT = 1  # bump when article_graph writes something else from the same inputs
+def _loader(state: BuildState):
+    """The contribution of an article already in the store, from its cached extraction."""
+    return lambda article_id: contribute(*state.cache.get(article_id))
 
 
-def article_digest(resolved: Resolved, article, script: str, index: ArticleIndex) -> str:
-    """A digest of everything an article's graph is written from: its text (by digest), script,
-    whether its district is an entity, the entities it mentions where, and its facts. When the
-    digest is unchanged, so is the graph, and `kg ingest` / `kg remove` leave it in place."""
-    parts = (GRAPH_FORMAT, FORMAT_VERSION, article.id, article.digest, script,
-             bool(article.district and article.district in resolved.entities),
-             sorted((k, tuple(index.mentions.get((k, article.id), ()))) for k in index.entities.get(article.id, ())),
-             [(f.subject, f.predicate, f.object, f.sentence, f.rule, round(f.confidence, 2))
-              for f in index.facts.get(article.id, ())])
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+def _index(state: BuildState, floor: float) -> tuple[ResolutionIndex, int | None]:
+    """The store's resolution index and quad count; a new index of every cached article (not yet
+    refreshed, quad count None: the next write is a whole one) when there is none for `floor`."""
+    index, quads = state.index()
+    if index is not None and index.min_confidence == floor:
+        return index, quads
+    index = ResolutionIndex(floor)
+    for article_id in state.cache.ids():
+        index.add(contribute(*state.cache.get(article_id)))
+    return index, None
 
 
-def _write(store: GraphStore, min_confidence: float, collection: Collection, incremental: bool = False,
-           stages: Stages | None = None) -> Resolved:
-    """Resolve every article of the collection and write the graph: the ontology, each article's
-    graph (its text reloaded from the cache, one article at a time), the entities graph and the
-    dataset description. `incremental` (ingest, remove) keeps the article graphs whose digest
-    has not changed since the store's last write and writes only the others. The options are
-    remembered for the store's next write."""
-    stages = Stages() if stages is None else stages
-    state = BuildState.of(store)
+def _write(store: GraphStore, state: BuildState, index: ResolutionIndex, quads: int | None,
+           stages: Stages) -> Change:
+    """Finalise the index and write the graph: only what changed when the store holds the
+    index's previous graph (`quads` known), else all of it. The threshold is remembered."""
     with stages.timed("resolve"):
-        resolved = resolve_all(collection.items.values(), min_confidence)
-        scripts = {i: sc for i, (_, sc) in collection.items.items()}
-        index = ArticleIndex.of(resolved)
-        digests = {a.id: article_digest(resolved, a, scripts[a.id], index) for a in resolved.articles}
+        change = index.refresh(_loader(state))
     with stages.timed("store"):
-        _store_graphs(store, state, resolved, scripts, index, digests, state.graph_digests() if incremental else {})
-    state.set_options({"min_confidence": min_confidence})
-    return resolved
+        change.quads = (write_all(store, state, index) if quads is None
+                        else write_changes(store, state, index, change, quads))
+    state.set_options({"min_confidence": index.min_confidence})
+    return change
 
 
-def _store_graphs(store: GraphStore, state: BuildState, resolved: Resolved, scripts: dict, index: ArticleIndex,
-                  digests: dict[str, str], old: dict[str, str]) -> None:
-    """Write what changed: every graph (no `old` digests), or the article graphs whose digest
-    changed, then the entities graph and the dataset description."""
-    if old:
-        keep = {str(article_iri(a)) for a in resolved.articles if old.get(a.id) == digests[a.id]}
-        for g in store.graphs():
-            if g not in keep and g != str(ONTOLOGY_GRAPH):
-                store.remove_graph(g)
-    else:
-        store.clear()
-    store.set_ontology(load_ontology())
-
-    def graphs():
-        for article in resolved.articles:
-            if old.get(article.id) != digests[article.id]:
-                full, _ = state.cache.get(article.id)
-                yield str(article_iri(article)), article_graph(resolved, full.article, scripts[article.id], index)
-        yield str(ENTITIES), entities_graph(resolved)
-
-    store.write_graphs(graphs())
-    store.replace_graph(str(DATASET), dataset_triples(store, resolved))
-    state.set_graph_digests(digests)
-    store.flush()
-
-
-def dataset_triples(store: GraphStore, resolved: Resolved) -> list[tuple]:
-    """The dataset description of this graph (kg.rdf.dataset)."""
-    return stored_description(entities=len(resolved.entities), documents=len(resolved.articles),
-                              sources=list({a.source for a in resolved.articles}), triples_before=store.count_quads())
-
-
-def _report(store: GraphStore, resolved: Resolved, collection: Collection, sources: list[Source], t0: float,
-            skipped: list[Skipped], stages: Stages) -> BuildReport:
+def _report(index: ResolutionIndex, change: Change, sources: list[Source], t0: float, skipped: list[Skipped],
+            stages: Stages) -> BuildReport:
     report = BuildReport(files=list(dict.fromkeys(s.path for s in sources)),
                          encodings={s.name: s.encoding for s in sources},
                          skipped=list(skipped), stages=stages)
     names = {s.name for s in sources}
-    report.added = sum(1 for a in resolved.articles if a.source in names)
-    report.articles = len(resolved.articles)
-    report.sentences = sum(collection.sentence_counts.values())
+    report.added = sum(1 for a in index.articles.values() if a.source in names)
+    report.articles = len(index.articles)
+    report.sentences = sum(index.sentences.values())
     report.characters = sum(len(s.text) for s in sources)
-    report.triples = store.count_quads()
-    report.entities = len(resolved.entities)
-    per_class = Counter(t for e in resolved.entities.values() for t in {core_type(x) for x in e.types})
+    report.triples = change.quads
+    report.entities = len(index.entities)
+    per_class = Counter(t for e in index.entities.values() for t in {core_type(x) for x in e.types})
     report.entities_per_class = dict(sorted(per_class.items()))
-    distinct = {(f.subject, f.predicate, f.object) for f in resolved.facts}
-    report.relations_per_property = dict(sorted(Counter(p for _, p, _ in distinct).items()))
-    report.amounts = len({(a.subject, a.predicate) for a in resolved.amounts})
+    report.relations_per_property = dict(sorted(Counter(t[2] for t in index.stated if t[0] == "rel").items()))
+    report.amounts = len({t[1:3] for t in index.stated if t[0] == "amount"})
+    report.reresolved = change.reresolved
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -298,15 +234,22 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     t0, stages = time.perf_counter(), Stages()
     with stages.timed("read"):
         sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
-    cache = BuildState.of(store).cache
-    cache.clear()
-    collection = Collection()
+    state = BuildState.of(store)
+    state.cache.clear()
+    index = ResolutionIndex(min_confidence or 0.0)
     with stages.timed("extract"):
         for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict), dask):
-            cache.put(ex, script)
-            collection.add(ex, script)
-    resolved = _write(store, min_confidence or 0.0, collection, stages=stages)
-    return _report(store, resolved, collection, sources, t0, skipped, stages)
+            state.cache.put(ex, script)
+            _add(index, state, contribute(ex, script))
+    change = _write(store, state, index, None, stages)
+    return _report(index, change, sources, t0, skipped, stages)
+
+
+def _add(index: ResolutionIndex, state: BuildState, c) -> None:
+    """Add an article; one already there (the same text from another file) is replaced."""
+    if c.article.id in index.articles:
+        index.remove(index.pending(c.article.id) or _loader(state)(c.article.id))
+    index.add(c)
 
 
 def _on_failure(skipped: list[Skipped], strict: bool):
@@ -331,19 +274,19 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
         sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
         names = {s.name: s.digest for s in sources}
         state = BuildState.of(store)
-        collection = Collection()
-        for old in state.cache.ids():
-            ex, script = state.cache.get(old)
-            if ex.article.source in names and ex.article.digest != names[ex.article.source]:
-                state.cache.remove(old)
-            else:
-                collection.add(ex, script)
+        index, quads = _index(state, _remembered(state, min_confidence))
+        for art, a in list(index.articles.items()):
+            if a.source in names and a.digest != names[a.source]:  # an edited file: its old articles go
+                index.remove(index.pending(art) or _loader(state)(art))
+                state.cache.remove(art)
+        present = {a.source for a in index.articles.values() if names.get(a.source) == a.digest}
+        todo = [s for s in sources if s.name not in present]  # a file ingested before, unchanged: nothing to do
     with stages.timed("extract"):
-        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict), dask):
+        for ex, script in iter_extractions(todo, jobs, progress, _on_failure(skipped, strict), dask):
             state.cache.put(ex, script)
-            collection.add(ex, script)
-    resolved = _write(store, _remembered(state, min_confidence), collection, incremental=True, stages=stages)
-    return _report(store, resolved, collection, sources, t0, skipped, stages)
+            _add(index, state, contribute(ex, script))
+    change = _write(store, state, index, quads, stages)
+    return _report(index, change, sources, t0, skipped, stages)
 
 
 def _remembered(state: BuildState, min_confidence: float | None) -> float:
@@ -353,12 +296,11 @@ def _remembered(state: BuildState, min_confidence: float | None) -> float:
 
 def list_articles(store: GraphStore) -> list[dict]:
     """The articles in the graph: id, source file, number, title, date, page, sentences."""
-    out = []
-    cache = BuildState.of(store).cache
-    for article_id in cache.ids():
-        a = cache.get(article_id)[0].article
-        out.append({"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
-                    "page": a.page or "", "district": a.district or "", "sentences": len(a.sentences)})
+    state = BuildState.of(store)
+    index, _ = _index(state, state.options()["min_confidence"])
+    out = [{"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
+            "page": a.page or "", "district": a.district or "", "sentences": index.sentences[a.id]}
+           for a in index.articles.values()]
     return sorted(out, key=lambda i: (i["source"], i["number"], i["id"]))
 
 
@@ -373,7 +315,9 @@ def remove(store: GraphStore, names: list[str], *, min_confidence: float | None 
         raise InputError(f"no article with id or source {missing[0]!r} in the graph: "
                          "`kg articles` lists what is there")
     state = BuildState.of(store)
+    index, quads = _index(state, _remembered(state, min_confidence))
     for i in ids:
+        index.remove(index.pending(i) or _loader(state)(i))
         state.cache.remove(i)
-    _write(store, _remembered(state, min_confidence), Collection.of_cache(state.cache), incremental=True)
+    _write(store, state, index, quads, Stages())
     return ids

@@ -5,12 +5,16 @@ that build, ingest and remove write into (`staged`).
   ingest` and `kg remove` re-resolve the collection without re-reading old articles;
 - `graph-digests.json`: what each article graph was written from (kg.pipeline.run);
 - `build-options.json`: the options the graph was built with (--min-confidence), which later
-  writes use unless told otherwise.
+  writes use unless told otherwise;
+- `resolution.pickle`: the resolution index (kg.resolve.index) and the store's quad count, so
+  that `kg ingest` and `kg remove` resolve and write only what an article changes. When it is
+  missing or from another version, the next write rebuilds it from the extraction cache.
 An in-memory store keeps the same state in memory, for as long as the store object lives."""
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import weakref
@@ -106,6 +110,7 @@ class ExtractionCache:
             self.remove(i)
 
 
+INDEX = "resolution.pickle"
 DIGESTS = "graph-digests.json"
 OPTIONS = "build-options.json"
 CACHE = "extractions"
@@ -164,6 +169,28 @@ class BuildState:
     def set_options(self, options: dict) -> None:
         self._write(OPTIONS, {**DEFAULT_OPTIONS, **options})
 
+    def index(self):
+        """The resolution index and the quad count of the graph (without its dataset description)
+        saved by the last write, or (None, None)."""
+        try:
+            data = self._memory.get(INDEX) if self.folder is None else (self.folder / INDEX).read_bytes()
+            if data is None:
+                return None, None
+            index, quads = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - none yet, unreadable or from another version: rebuilt
+            return None, None
+        from kg.resolve.index import VERSION
+        return (index, quads) if getattr(index, "version", None) == VERSION else (None, None)
+
+    def save_index(self, index, quads: int) -> None:
+        data = pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL)
+        if self.folder is None:
+            self._memory[INDEX] = data
+            return
+        tmp = self.folder / f".{INDEX}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.folder / INDEX)
+
     def copy_to(self, target: Path) -> None:
         """Copy the state files into `target`; cache files as hard links (they are replaced,
         never edited, so the copy and the original never share a change)."""
@@ -171,7 +198,7 @@ class BuildState:
             return
         if (self.folder / CACHE).is_dir():
             shutil.copytree(self.folder / CACHE, target / CACHE, copy_function=_link_or_copy)
-        for name in (DIGESTS, OPTIONS):
+        for name in (DIGESTS, OPTIONS, INDEX):
             if (self.folder / name).is_file():
                 shutil.copy2(self.folder / name, target / name)
 
@@ -205,10 +232,13 @@ def staged(path: str | Path, *, fresh: bool) -> Iterator[GraphStore]:
         current.backup(target)
         BuildState(current.path).copy_to(target)
         current.close()
-    work = GraphStore(target, bulk=True)  # atomicity comes from the swap, so bulk loads are safe
+    # atomicity comes from the swap, so a build's bulk loads are safe; an ingest writes a few graphs
+    # in transactions and skips the compaction unless it rewrote everything
+    work = GraphStore(target, bulk=fresh)
     try:
         yield work
-        work.optimize()
+        if fresh or work.rewritten:
+            work.optimize()
         work.close()
         layout.make_current(root, target)
     except BaseException:

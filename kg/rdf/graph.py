@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.model import Article, Entity, Resolved
+from kg.resolve.index import stated_by
 from kg.resolve.labels import slug
 from kg.rdf.vocab import NIF, PROV, QDO, QDR
 
@@ -150,11 +151,13 @@ def entities_graph(resolved: Resolved) -> list[Triple]:
     triples: set[Triple] = set()
     for e in resolved.entities.values():
         triples |= set(entity_triples(e))
-    for f in resolved.facts:
-        triples.add((entity_iri(f.subject), QDO[f.predicate], entity_iri(f.object)))
-    for am in resolved.amounts:
-        triples.add((entity_iri(am.subject), QDO[am.predicate],
-                     Literal(am.value.normalize().__format__("f"), datatype=XSD.decimal)))
-    for d in resolved.dates:
-        triples.add((entity_iri(d.subject), QDO[d.predicate], Literal(d.value, datatype=XSD.date)))
+    triples |= {stated_triple(t) for t in stated_by(resolved.facts, resolved.amounts, resolved.dates)}
     return sorted(triples, key=_order)
+
+
+def stated_triple(statement: tuple) -> Triple:
+    """The triple of a statement of kg.resolve.index.stated_by: a relation, an amount or a date."""
+    kind, s, p, o = statement
+    if kind == "rel":
+        return entity_iri(s), QDO[p], entity_iri(o)
+    return entity_iri(s), QDO[p], Literal(o, datatype=XSD.decimal if kind == "amount" else XSD.date)

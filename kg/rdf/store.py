@@ -177,8 +177,27 @@ class GraphStore:
     def remove_graph(self, graph_iri: str) -> None:
         self._store.remove_graph(ox.NamedNode(graph_iri))
 
+    rewritten = False  # cleared and written again in this session (then worth compacting)
+
     def clear(self) -> None:
         self._store.clear()
+        self.rewritten = True
+
+    def update_graph(self, graph_iri: str, remove: Iterable[tuple[Node, Node, Node]],
+                     add: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Take these triples out of one named graph and put those in (the generation swap makes
+        the whole write atomic, kg.pipeline.state.staged)."""
+        g = ox.NamedNode(graph_iri)
+        gone = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in remove]
+        new = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in add]
+        for q in gone:
+            self._store.remove(q)
+        if new:
+            self._store.extend(new)
+
+    def graph_size(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
 
     def flush(self) -> None:
         if self.path is not None:

@@ -11,6 +11,8 @@ The seed is the set the rules were developed on: expect lower precision on unsee
 Re-measure after changing a rule, and on your own gold to calibrate for your articles."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.nlp.relations.registry import rule_family
 
 PRIOR_WEIGHT = 4
@@ -34,6 +36,7 @@ MEASURED: dict[str, tuple[int, int]] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def calibrated(rule: str, prior: float) -> float:
     """The confidence of a relation found by `rule`, whose own estimate is `prior`."""
     hits, total = MEASURED.get(rule_family(rule), (0, 0))

@@ -1,119 +1,29 @@
 """Stage 5: resolution. Mentions become entities, one per real thing: same normalised
 Simplified name (so Traditional and Simplified articles meet), known district short forms,
 short forms that an article links to a fuller name (青岛科学仪器产业园 … 科学仪器产业园), and
-"(以下简称X)" abbreviations. Relations and amounts are re-pointed at entity keys."""
+"(以下简称X)" abbreviations. Relations and amounts are re-pointed at entity keys.
+
+This module says what an entity and a kept fact are; kg.resolve.contribution and
+kg.resolve.index fold the articles into them."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import replace
+from collections import Counter
 
-from kg.resolve.calibration import calibrated
 from kg.nlp.gazetteer import canonical_district, division_code, english_district
-from kg.model import SIGNATURES, AmountFact, DateFact, Entity, Extraction, Fact, Mention, Resolved, core_type
+from kg.model import SIGNATURES, Entity, Extraction, Fact, Resolved, core_type
 from kg.resolve.labels import english_label, pinyin_label
 from kg.nlp.script import to_simplified, to_traditional
 
-# weak rules only add a type when nothing stronger typed the entity
-WEAK_RULES = ("list-member", "trigger-", "quote-governed", "title-other")
 
-
-def _alias_map(extractions: list[Extraction]) -> dict[str, str]:
-    """Short key -> full key, within each article: a short name that ends a longer name of the
-    same core type whose extra part is a place prefix (青岛/市南区/山东…) or a modifier that the
-    article also uses."""
-    alias: dict[str, str] = {}
-    for ex in extractions:
-        keys = {m.key: m for m in ex.mentions}
-        for short, ms in keys.items():
-            if canonical_district(short):
-                continue
-            for full, mf in keys.items():
-                if full == short or not full.endswith(short) or len(short) < 4:
-                    continue
-                prefix = full[: len(full) - len(short)]
-                if not (canonical_district(prefix) or prefix in ("省", "市", "区", "国家", "中国")):
-                    continue
-                if {core_type(t) for t in ms.types} & {core_type(t) for t in mf.types}:
-                    if short not in alias or len(full) > len(alias[short]):
-                        alias[short] = full
-    # chains: a -> b -> c
-    for k in list(alias):
-        seen = {k}
-        while alias[k] in alias and alias[k] not in seen:
-            seen.add(alias[k])
-            alias[k] = alias[alias[k]]
-    return alias
-
-
-def _key(m: Mention, alias: dict[str, str]) -> str:
-    if "District" in m.types:
-        return canonical_district(m.key) or m.key
-    return alias.get(m.key, m.key)
-
-
-def resolve(extractions: list[Extraction], script_of: dict[str, str]) -> Resolved:
+def resolve(extractions: list[Extraction], script_of: dict[str, str], min_confidence: float = 0.0) -> Resolved:
     """Merge mentions of all articles into entities and facts. `script_of` maps an article id to
-    'zh-Hant' or 'zh-Hans' (the script its labels are written in)."""
-    alias = _alias_map(extractions)
-    surface: dict[str, Counter] = defaultdict(Counter)
-    type_votes: dict[str, dict[str, float]] = defaultdict(dict)
-    strong: dict[str, bool] = defaultdict(bool)
-    mentions_of: dict[str, set] = defaultdict(set)
-    implied_in: dict[str, set] = defaultdict(set)  # sentences that imply an entity not named there
-    scripts: dict[str, Counter] = defaultdict(Counter)
+    'zh-Hant' or 'zh-Hans' (the script its labels are written in). The work is a fold over the
+    articles (kg.resolve.index), the same one `kg ingest` and `kg remove` update."""
+    from kg.resolve.contribution import contribute
+    from kg.resolve.index import fold_all
 
-    def note(m: Mention, art: str, count_mention: bool = True) -> str:
-        k = _key(m, alias)
-        weak = m.rule.startswith(WEAK_RULES)
-        surface[k][m.text] += 1
-        scripts[k][script_of.get(art, "zh-Hans")] += 1
-        for t in m.types:
-            type_votes[k][t] = max(type_votes[k].get(t, 0.0), m.confidence * (0.5 if weak else 1.0))
-        strong[k] |= not weak
-        if count_mention and m.sentence >= 0:
-            mentions_of[k].add((art, m.sentence))
-        return k
-
-    def implied(k: str, art: str, sentence: int) -> None:
-        implied_in[k].add((art, sentence))
-
-    facts: list[Fact] = []
-    amounts: list[AmountFact] = []
-    dates: list[DateFact] = []
-    for ex in extractions:
-        art = ex.article.id
-        for m in ex.mentions:
-            note(m, art)
-        for r in ex.relations:
-            s = note(r.subject, art, r.subject.rule == "name-prefix")
-            o = note(r.object, art, r.object.rule == "name-prefix")
-            implied(s, art, r.sentence)
-            implied(o, art, r.sentence)
-            if s != o:
-                facts.append(Fact(s, r.predicate, o, art, r.sentence, r.rule, r.confidence))
-        for a in ex.amounts:
-            s = note(a.subject, art, False)
-            implied(s, art, a.sentence)
-            amounts.append(AmountFact(s, a.predicate, a.value, art, a.sentence, a.text, a.rule, a.confidence))
-        for d in ex.dates:
-            s = note(d.subject, art, False)
-            implied(s, art, d.sentence)
-            dates.append(DateFact(s, d.predicate, d.value, art, d.sentence, d.text, d.rule, d.confidence))
-
-    invested = {a.subject for a in amounts if a.predicate in ("totalInvestmentCNY", "areaM2")}
-    entities: dict[str, Entity] = {}
-    for k, forms in surface.items():
-        script = max(scripts[k].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        entities[k] = _entity(k, forms, _types(k, type_votes[k], k in invested), script,
-                              sorted(mentions_of[k] or implied_in[k]))
-    # keys of aliases are kept as alternative labels of the full entity
-    for short, full in alias.items():
-        if full in entities and short not in entities:
-            entities[full].alt_labels.add(short)
-    facts = [replace(f, confidence=calibrated(f.rule, f.confidence))  # the rules' priors chose; report measured
-             for f in _dedupe_facts([f for f in facts if _fits(f, entities)])]
-    return Resolved(articles=[ex.article for ex in extractions], entities=entities, facts=facts, amounts=amounts,
-                    dates=dates)
+    return fold_all([contribute(ex, script_of.get(ex.article.id, "zh-Hans")) for ex in extractions],
+                    min_confidence).resolved()
 
 
 def _types(key: str, votes: dict[str, float], invested: bool) -> set[str]:
@@ -142,7 +52,7 @@ def _entity(k: str, forms: Counter, types: set[str], script: str, mentions: list
     return e
 
 
-def _fits(f: Fact, entities: dict[str, Entity]) -> bool:
+def fits(f: Fact, entities: dict[str, Entity]) -> bool:
     """Keep a fact only if its subject and object types fit the relation's domain and range."""
     dom, rng = SIGNATURES[f.predicate]
     s = {core_type(t) for t in entities[f.subject].types}
@@ -157,7 +67,7 @@ def _label(key: str, forms: Counter, script: str) -> str:
     return best.strip() if not (best.startswith("“") and best.endswith("”")) else best[1:-1]
 
 
-def _dedupe_facts(facts: list[Fact]) -> list[Fact]:
+def dedupe_facts(facts: list[Fact]) -> list[Fact]:
     """One fact per (s, p, o, sentence); the most confident rule wins. partner is symmetric."""
     best: dict[tuple, Fact] = {}
     for f in facts:
@@ -168,3 +78,10 @@ def _dedupe_facts(facts: list[Fact]) -> list[Fact]:
         if k not in best or f.confidence > best[k].confidence:
             best[k] = Fact(s, f.predicate, o, f.article, f.sentence, f.rule, f.confidence)
     return sorted(best.values(), key=lambda f: (f.article, f.sentence, f.subject, f.predicate, f.object))
+
+
+def make_entity(k: str, forms: Counter, votes: dict[str, float], invested: bool, script: str,
+                mentions: list) -> Entity:
+    """The entity of key `k` from what the articles say about it (kg.resolve.index)."""
+    return _entity(k, forms, _types(k, votes, invested), script, mentions)
+

@@ -266,6 +266,23 @@ def test_ingest_articles_remove(tmp_path):
     assert res.exit_code == 2 and "kg articles" in res.output
 
 
+def test_ingest_no_exports_updates_the_store_only(tmp_path):
+    data = ROOT / "tests" / "data" / "incremental"
+    store, out = tmp_path / "s", tmp_path / "o"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", str(store), "build", str(data / "b.txt"), "--out", str(out)]).exit_code == 0
+    before = (out / "qdkg.ttl").read_bytes()
+    res = runner.invoke(cli, ["--store", str(store), "ingest", str(data / "a.txt"), "--out", str(out), "--no-exports"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    # a.txt names 科学仪器产业园 in full: b.txt's short form now means it, so b.txt is resolved again
+    assert lines[-3] == "Re-resolved 1 article(s) already in the graph that share names with these."
+    assert lines[-2] == f"Updated store {store}; exports not refreshed (--no-exports: kg export, kg view)."
+    assert (out / "qdkg.ttl").read_bytes() == before
+    res = runner.invoke(cli, ["--store", str(store), "export", "--format", "nt"])
+    assert "青岛科学仪器产业园" in res.output or "青島科學儀器產業園" in res.output
+
+
 def test_remove_without_store(tmp_path):
     res = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "remove", "x.txt"])
     assert res.exit_code == 5 and res.output.count("\n") == 1

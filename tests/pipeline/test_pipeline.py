@@ -53,7 +53,7 @@ def test_reingest_changes_nothing(halves, both):
 
 
 def test_ingest_and_remove_rewrite_only_the_article_graphs_that_changed(halves, both, tmp_path, monkeypatch):
-    import kg.pipeline.run as pipeline
+    import kg.pipeline.write as pipeline
 
     written: list[str] = []
     original = pipeline.article_graph
