@@ -4,9 +4,7 @@ result links; `/.well-known/void` and the schema.org Dataset description."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import threading
 
 import pyoxigraph as ox
@@ -16,7 +14,6 @@ import requests
 from kg.rdf.sparql import list_queries
 from kg.serve.server import make_server
 
-CHROMIUM = os.environ.get("QDKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 QDR = "https://w3id.org/qdkg/resource/"
 
 
@@ -85,21 +82,8 @@ def test_query_page_describes_the_dataset(base):
     assert data["@type"] == "Dataset" and data["distribution"][0]["contentUrl"] == "/data.ttl"
 
 
-def test_in_chromium_resource_page_and_query_page_links(base, district):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright (Python package) is not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei")
-    outside = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page()
-        page.on("request", lambda req: None if req.url.startswith(base) else outside.append(req.url))
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+def test_in_chromium_resource_page_and_query_page_links(base, district, offline_page):
+    with offline_page(base) as page:
         page.goto(f"{base}/resource/{district[len(QDR):]}")
         assert page.locator("h1").inner_text() == "市南區"
         assert page.locator("ol li blockquote").count() > 0  # the sentences behind its facts
@@ -117,26 +101,12 @@ def test_in_chromium_resource_page_and_query_page_links(base, district):
         page.fill("#kg-search", "市南区")
         page.wait_for_selector("#kg-panel a.kg-entity-page")
         assert page.locator("#kg-panel a.kg-entity-page").get_attribute("href") == "/resource/" + district[len(QDR):]
-        browser.close()
-    assert outside == [] and errors == []
 
 
-def test_in_chromium_yasgui_runs_a_named_query_offline(base, seed_store):
+def test_in_chromium_yasgui_runs_a_named_query_offline(base, seed_store, offline_page):
     """The query editor users know: a tab per named query; run one, read YASR's result table;
     no request leaves the server, and entity IRIs in the results link to /resource pages."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright (Python package) is not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei")
-    outside, errors = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking", "--disable-component-update"])
-        page = browser.new_page()
-        page.on("request", lambda req: None if req.url.startswith(base) else outside.append(req.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with offline_page(base) as page:
         page.goto(f"{base}/")
         page.wait_for_function("window.kgYasgui !== undefined")
         page.wait_for_selector("[role=tab]:has-text('firms-in-parks')")
@@ -154,8 +124,6 @@ def test_in_chromium_yasgui_runs_a_named_query_offline(base, seed_store):
         href = page.locator(".yasr table a").first.get_attribute("href")
         _, parks = seed_store.select("SELECT ?park WHERE { ?park a qdo:Park } ORDER BY ?park LIMIT 1")
         assert href == "/resource/" + str(parks[0][0])[len(QDR):]  # undeclared qdo: works: predeclared
-        browser.close()
-    assert outside == [] and errors == []
 
 
 def test_unknown_entity_is_404_in_every_format(base):
