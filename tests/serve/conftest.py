@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -36,3 +37,31 @@ def _offline_page(base: str):
 def offline_page():
     """`with offline_page(base) as page:` (see _offline_page)."""
     return _offline_page
+
+
+@contextmanager
+def _serving(store, **options):
+    """`kg serve` over `store` on a free loopback port, in a thread; yields its base URL."""
+    from kg.serve.server import make_server
+
+    srv = make_server(store, "127.0.0.1", 0, timeout=30, **options)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv.url.rsplit("/", 1)[0]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def shinan(seed_store) -> str:
+    """The IRI of 市南區 in the seed graph (found, not written down)."""
+    _, rows = seed_store.select('SELECT ?e WHERE { ?e a qdo:District ; rdfs:label "市南区"@zh-hans }')
+    return str(rows[0][0])
+
+
+@pytest.fixture(scope="module")
+def serving():
+    """`with serving(store, **options) as url:` (see _serving)."""
+    return _serving

@@ -4,34 +4,26 @@ the store keeps qdkg's. Checked with requests, and in a real Chromium for the pa
 from __future__ import annotations
 
 import json
-import threading
 
 import pyoxigraph as ox
 import pytest
 import requests
 
 from kg.rdf.formats import export
-from kg.serve.server import make_server
 
 QDR = "https://w3id.org/qdkg/resource/"
 PUBLIC = "https://kg.example.org/qd/resource/"
 
 
 @pytest.fixture(scope="module")
-def base(seed_store):
-    srv = make_server(seed_store, "127.0.0.1", 0, timeout=30, base_iri="https://kg.example.org/qd")
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv.url.rsplit("/", 1)[0]
-    srv.shutdown()
-    srv.server_close()
+def base(seed_store, serving):
+    with serving(seed_store, base_iri="https://kg.example.org/qd") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def slug(seed_store) -> str:
-    """The id of 市南區 in the seed graph (found, not written down)."""
-    _, rows = seed_store.select('SELECT ?e WHERE { ?e a qdo:District ; rdfs:label "市南区"@zh-hans }')
-    return str(rows[0][0])[len(QDR):]
+def slug(shinan) -> str:
+    return shinan[len(QDR):]
 
 
 def test_resource_description_uses_the_public_iris(base, slug):

@@ -5,33 +5,25 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pyoxigraph as ox
 import pytest
 import requests
 
 from kg.rdf.sparql import list_queries
-from kg.serve.server import make_server
 
 QDR = "https://w3id.org/qdkg/resource/"
 
 
 @pytest.fixture(scope="module")
-def base(seed_store):
-    srv = make_server(seed_store, "127.0.0.1", 0, timeout=30)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv.url.rsplit("/", 1)[0]
-    srv.shutdown()
-    srv.server_close()
+def base(seed_store, serving):
+    with serving(seed_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def district(seed_store) -> str:
-    """The IRI of 市南區 in the seed graph (found, not written down)."""
-    _, rows = seed_store.select('SELECT ?e WHERE { ?e a qdo:District ; rdfs:label "市南区"@zh-hans }')
-    return str(rows[0][0])
+def district(shinan) -> str:
+    return shinan
 
 
 def test_turtle_by_content_negotiation_with_sources(base, district):
