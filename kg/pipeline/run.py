@@ -237,12 +237,23 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
     state = BuildState.of(store)
     state.cache.clear()
     index = ResolutionIndex(min_confidence or 0.0)
+    folding = 0.0
     with stages.timed("extract"):
-        for ex, script in iter_extractions(sources, jobs, progress, _on_failure(skipped, strict), dask):
+        for n, (ex, script) in enumerate(iter_extractions(sources, jobs, progress, _on_failure(skipped, strict),
+                                                          dask), 1):
             state.cache.put(ex, script)
             _add(index, state, contribute(ex, script))
+            if n % REFRESH_EVERY == 0:  # fold what came so far: only the index, not the contributions, stays
+                t = time.perf_counter()
+                index.refresh(_loader(state))
+                folding += time.perf_counter() - t
+    stages["extract"] -= folding
+    stages["resolve"] = folding
     change = _write(store, state, index, None, stages)
     return _report(index, change, sources, t0, skipped, stages)
+
+
+REFRESH_EVERY = 500  # articles a build folds in at a time (any number gives the same index)
 
 
 def _add(index: ResolutionIndex, state: BuildState, c) -> None:

@@ -92,7 +92,7 @@ def _article_index(index: ResolutionIndex, change: Change) -> ArticleIndex:
     aix = ArticleIndex()
     for art in change.articles:
         aix.facts[art], aix.amounts[art], aix.dates[art] = index.facts_of(art), index.amounts_of(art), index.dates_of(art)
-        for k in {index.key(pk) for pk in change.contributions[art].notes}:
+        for k in {index.key(pk) for pk in change.names[art]}:
             mentions = index.entities[k].mentions  # sorted by (article, sentence)
             i = bisect_left(mentions, (art, -1))
             sents = []

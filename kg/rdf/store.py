@@ -49,6 +49,12 @@ def to_ox(term: Node):
     raise TypeError(f"cannot store {term!r}")
 
 
+def _once(terms: dict, term: Node):
+    """to_ox(term), remembered in `terms`."""
+    t = terms[term] = to_ox(term)
+    return t
+
+
 def from_ox(term) -> Node | None:
     if term is None:
         return None
@@ -154,9 +160,12 @@ class GraphStore:
         about BULK_BATCH quads (one bulk load per article took twice as long, see BULK_BATCH);
         otherwise each graph is one transaction."""
         batch: list = []
+        terms: dict = {}  # IRIs and literals recur (predicates, entities, sentences): convert each once
         for graph_iri, triples in graphs:
             g = ox.NamedNode(graph_iri)
-            quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+            conv = terms.get
+            quads = [ox.Quad(conv(s) or _once(terms, s), conv(p) or _once(terms, p), conv(o) or _once(terms, o), g)
+                     for s, p, o in triples]
             if not self.bulk:
                 self._store.extend(quads)
                 continue
@@ -164,6 +173,7 @@ class GraphStore:
             if len(batch) >= BULK_BATCH:
                 self._store.bulk_extend(batch)
                 batch = []
+                terms.clear()
         if batch:
             self._store.bulk_extend(batch)
 

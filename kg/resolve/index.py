@@ -33,7 +33,7 @@ class Change:
     removed: set = field(default_factory=set)
     reresolved: int = 0  # articles re-made that were neither added nor removed
     quads: int = 0  # the store's quad count once written (kg.pipeline.write)
-    contributions: dict = field(default_factory=dict)  # article -> Contribution, for the re-made ones
+    names: dict = field(default_factory=dict)  # article -> the pre-keys it names, for the re-made ones
     stated: set = field(default_factory=set)  # statements that appeared (see ResolutionIndex.stated)
     unstated: set = field(default_factory=set)  # statements no article makes any more
 
@@ -161,7 +161,7 @@ class ResolutionIndex:
             self._state(art, -1)
             self._resolve_article(c)
             self._state(art, 1)
-            change.contributions[art] = c
+            change.names[art] = tuple(c.notes)
         change.articles = redo
         change.stated = {t for t, was in self._was.items() if not was and t in self.stated}
         change.unstated = {t for t, was in self._was.items() if was and t not in self.stated}

@@ -120,3 +120,15 @@ def test_an_ingest_reads_only_the_articles_it_touches(tmp_path, monkeypatch):
     report = ingest([DATA / "e.txt"], st)  # 即墨区: no name in common with the others but 青岛
     assert report.articles == 6 and report.reresolved == 0
     assert read == [a["id"] for a in list_articles(st) if a["source"] == "e.txt"]  # its own text, for its graph
+
+
+def test_a_build_folded_in_steps_equals_one_fold(tmp_path, monkeypatch):
+    import kg.pipeline.run as run
+
+    files = [DATA / n for n in FILES]
+    one = GraphStore()
+    build(files, one)
+    monkeypatch.setattr(run, "REFRESH_EVERY", 2)
+    steps = GraphStore()
+    build(files, steps)
+    assert export(steps, "nt") == export(one, "nt")
