@@ -11,7 +11,7 @@ from bisect import bisect_left
 from kg.model import Resolved
 from kg.pipeline.state import FORMAT_VERSION, BuildState
 from kg.rdf.dataset import DATASET, stored_description
-from kg.rdf.graph import ArticleIndex, article_graph, entities_graph, entity_triples, stated_triple
+from kg.rdf.graph import ArticleIndex, article_graph, entity_triples, stated_triple
 from kg.rdf.shacl import load_ontology
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import QDR
@@ -37,21 +37,21 @@ def write_all(store: GraphStore, state: BuildState, index: ResolutionIndex) -> i
     """Replace the store's graph with the index's: the ontology, each article's graph (its text
     reloaded from the cache, one article at a time), the entities graph and the dataset
     description. Returns the store's quad count."""
-    resolved = index.resolved()
-    aix = ArticleIndex.of(resolved)
-    digests = {a.id: article_digest(resolved, a, index.scripts[a.id], aix) for a in resolved.articles}
+    view = Resolved(articles=[], entities=index.entities, facts=[], amounts=[])
+    digests = {}
     store.clear()
     store.set_ontology(load_ontology())
 
     def graphs():
-        for article in resolved.articles:
-            full, _ = state.cache.get(article.id)
-            yield str(QDR[article.id]), article_graph(resolved, full.article, index.scripts[article.id], aix)
-        yield str(ENTITIES), entities_graph(resolved)
+        for art in sorted(index.articles, key=index.orders.__getitem__):
+            aix, script = _article_index(index, [art]), index.scripts[art]
+            digests[art] = article_digest(view, index.articles[art], script, aix)
+            yield str(QDR[art]), article_graph(view, state.cache.get(art)[0].article, script, aix)
+        yield str(ENTITIES), [t for e in index.entities.values() for t in entity_triples(e)] + [
+            stated_triple(t) for t in index.stated]
 
     store.write_graphs(graphs())
-    quads = store.count_quads()
-    return _finish(store, state, index, digests, quads)
+    return _finish(store, state, index, digests, store.count_quads())
 
 
 def write_changes(store: GraphStore, state: BuildState, index: ResolutionIndex, change: Change, quads: int) -> int:
@@ -64,7 +64,7 @@ def write_changes(store: GraphStore, state: BuildState, index: ResolutionIndex, 
         store.remove_graph(iri)
         digests.pop(art, None)
     view = Resolved(articles=[], entities=index.entities, facts=[], amounts=[])
-    aix = _article_index(index, change)
+    aix = _article_index(index, change.articles)
     for art in sorted(change.articles):
         article, script = index.articles[art], index.scripts[art]
         digest = article_digest(view, article, script, aix)
@@ -87,12 +87,12 @@ def write_changes(store: GraphStore, state: BuildState, index: ResolutionIndex, 
     return _finish(store, state, index, digests, quads + len(new) - len(gone))
 
 
-def _article_index(index: ResolutionIndex, change: Change) -> ArticleIndex:
-    """ArticleIndex.of the whole resolution, for the changed articles only."""
+def _article_index(index: ResolutionIndex, articles) -> ArticleIndex:
+    """What ArticleIndex.of the whole resolution holds for these articles."""
     aix = ArticleIndex()
-    for art in change.articles:
+    for art in articles:
         aix.facts[art], aix.amounts[art], aix.dates[art] = index.facts_of(art), index.amounts_of(art), index.dates_of(art)
-        for k in {index.key(pk) for pk in change.names[art]}:
+        for k in {index.key(pk) for pk in index.names[art]}:
             mentions = index.entities[k].mentions  # sorted by (article, sentence)
             i = bisect_left(mentions, (art, -1))
             sents = []

@@ -24,8 +24,8 @@ class Note:
     surface: dict = field(default_factory=dict)  # form as written -> times
     scripts: dict = field(default_factory=dict)  # script of the article -> times
     votes: dict = field(default_factory=dict)  # (type, best vote in an article) -> articles
-    mentions: set = field(default_factory=set)  # (article, sentence) where it is named
-    implied: set = field(default_factory=set)  # (article, sentence) of facts about it
+    mentions: dict = field(default_factory=dict)  # article -> sentences that name it
+    implied: dict = field(default_factory=dict)  # article -> sentences of facts about it
     invested: int = 0  # investment or area amounts about it
 
     def add(self, other: "Note", sign: int = 1) -> None:
@@ -36,16 +36,21 @@ class Note:
                     mine[k] = n
                 else:
                     mine.pop(k, None)
-        if sign > 0:
-            self.mentions |= other.mentions
-            self.implied |= other.implied
-        else:
-            self.mentions -= other.mentions
-            self.implied -= other.implied
+        for mine, theirs in ((self.mentions, other.mentions), (self.implied, other.implied)):
+            for art, sentences in theirs.items():
+                if sign < 0:  # an article's part comes out whole: one contribution per article
+                    mine.pop(art, None)
+                else:
+                    mine[art] = mine[art] | sentences if art in mine else sentences
         self.invested += sign * other.invested
 
     def __bool__(self) -> bool:
         return bool(self.surface)
+
+    def sentences(self) -> list:
+        """(article, sentence) where it is named, else where facts about it are, in order."""
+        where = self.mentions or self.implied
+        return [(art, s) for art in sorted(where) for s in sorted(where[art])]
 
 
 @dataclass
@@ -86,7 +91,7 @@ def contribute(ex: Extraction, script: str) -> Contribution:
             if v > votes.get(t, -1.0):
                 votes[t] = v
         if counted and m.sentence >= 0:
-            n.mentions.add((art, m.sentence))
+            n.mentions.setdefault(art, set()).add(m.sentence)
         return pk
 
     facts, amounts, dates = [], [], []
@@ -94,19 +99,21 @@ def contribute(ex: Extraction, script: str) -> Contribution:
         note(m, True)
     for r in ex.relations:
         s, o = note(r.subject, r.subject.rule == "name-prefix"), note(r.object, r.object.rule == "name-prefix")
-        notes[s].implied.add((art, r.sentence))
-        notes[o].implied.add((art, r.sentence))
+        notes[s].implied.setdefault(art, set()).add(r.sentence)
+        notes[o].implied.setdefault(art, set()).add(r.sentence)
         facts.append((s, r.predicate, o, r.sentence, r.rule, r.confidence))
     for a in ex.amounts:
         s = note(a.subject, False)
-        notes[s].implied.add((art, a.sentence))
+        notes[s].implied.setdefault(art, set()).add(a.sentence)
         notes[s].invested += a.predicate in INVESTED
         amounts.append((s, a.predicate, a.value, a.sentence, a.text, a.rule, a.confidence))
     for d in ex.dates:
         s = note(d.subject, False)
-        notes[s].implied.add((art, d.sentence))
+        notes[s].implied.setdefault(art, set()).add(d.sentence)
         dates.append((s, d.predicate, d.value, d.sentence, d.text, d.rule, d.confidence))
     for pk, n in notes.items():
+        n.mentions = {a: frozenset(ss) for a, ss in n.mentions.items()}
+        n.implied = {a: frozenset(ss) for a, ss in n.implied.items()}
         n.scripts = {script: sum(n.surface.values())}
         n.votes = {(t, v): 1 for t, v in best[pk].items()}
     article = replace(ex.article, blocks=[], sentences=[])

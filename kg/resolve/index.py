@@ -33,7 +33,6 @@ class Change:
     removed: set = field(default_factory=set)
     reresolved: int = 0  # articles re-made that were neither added nor removed
     quads: int = 0  # the store's quad count once written (kg.pipeline.write)
-    names: dict = field(default_factory=dict)  # article -> the pre-keys it names, for the re-made ones
     stated: set = field(default_factory=set)  # statements that appeared (see ResolutionIndex.stated)
     unstated: set = field(default_factory=set)  # statements no article makes any more
 
@@ -48,6 +47,7 @@ class ResolutionIndex:
         self.orders: dict = {}  # id -> (source, number, id)
         self.scripts: dict = {}  # id -> zh-Hans / zh-Hant
         self.sentences: dict = {}  # id -> sentence count
+        self.names: dict = {}  # id -> the pre-keys it names
         self.notes: dict[PreKey, Note] = {}
         self.articles_of: dict[PreKey, set] = defaultdict(set)  # pre-key -> articles naming it
         self.district_keys: dict[str, set] = defaultdict(set)  # entity key -> its district pre-keys
@@ -63,7 +63,6 @@ class ResolutionIndex:
         self._was: dict = {}  # statement -> its count before this round of changes
         self._gone: set = set()
         self._dirty: set = set()  # pre-keys
-        self._dirty_alias: set = set()  # short keys
 
     # -- changes
     def add(self, c: Contribution) -> None:
@@ -72,6 +71,7 @@ class ResolutionIndex:
             raise ValueError(f"article {art} is already in the index: remove it first")
         self.articles[art], self.orders[art], self.scripts[art] = c.article, c.order, c.script
         self.sentences[art] = c.sentences
+        self.names[art] = tuple(c.notes)
         if c.article.district:
             self.by_district[_district_entity(c.article.district)].add(art)
         self._fold(c, 1)
@@ -88,8 +88,8 @@ class ResolutionIndex:
         self._fold(c, -1)
         if c.article.district:
             self.by_district[_district_entity(c.article.district)].discard(art)
-        for table in (self.articles, self.orders, self.scripts, self.sentences, self.facts, self.amounts, self.dates,
-                      self._pending):
+        for table in (self.articles, self.orders, self.scripts, self.sentences, self.names, self.facts, self.amounts,
+                      self.dates, self._pending):
             table.pop(art, None)
         self._gone.add(art)
 
@@ -112,7 +112,6 @@ class ResolutionIndex:
                 self.alias_votes[short][art] = full
             else:
                 self.alias_votes[short].pop(art, None)
-            self._dirty_alias.add(short)
 
     # -- resolution
     def key(self, pk: PreKey, alias: dict | None = None) -> str:
@@ -129,9 +128,7 @@ class ResolutionIndex:
         old_alias = self.alias
         self.alias = self._aliases()
         moved = {s for s in set(old_alias) | set(self.alias) if old_alias.get(s) != self.alias.get(s)}
-        inverse = defaultdict(set)
-        for short, full in self.alias.items():
-            inverse[full].add(short)
+        inverse, old_inverse = _inverse(self.alias), _inverse(old_alias)
         dirty = set()
         for pk in self._dirty | {(s, False) for s in moved}:
             dirty |= {self.key(pk, old_alias), self.key(pk)}
@@ -139,7 +136,7 @@ class ResolutionIndex:
             dirty |= {a[k] for a in (old_alias, self.alias) if k in a}
         reach = set()  # articles whose facts or mentions another article's change may move
         for k in dirty:
-            before, after = self.entities.get(k), self._entity(k, inverse)
+            before, after = self.entities.get(k), self._entity(k, self.alias, inverse)
             if before == after:
                 continue
             change.entities[k] = (before, after)
@@ -148,7 +145,7 @@ class ResolutionIndex:
             else:
                 self.entities[k] = after
             if before is None or after is None or before.types != after.types:
-                for pk in self._prekeys(k, inverse) | self._prekeys(k, old_alias, with_alias=True):
+                for pk in self._prekeys(k, self.alias, inverse) | self._prekeys(k, old_alias, old_inverse):
                     reach |= self.articles_of.get(pk, set())
                 reach |= self.by_district.get(k, set())
             else:  # where it is mentioned, in other articles too (named or implied mentions)
@@ -161,7 +158,6 @@ class ResolutionIndex:
             self._state(art, -1)
             self._resolve_article(c)
             self._state(art, 1)
-            change.names[art] = tuple(c.notes)
         change.articles = redo
         change.stated = {t for t, was in self._was.items() if not was and t in self.stated}
         change.unstated = {t for t, was in self._was.items() if was and t not in self.stated}
@@ -170,7 +166,6 @@ class ResolutionIndex:
         self._pending.clear()
         self._gone.clear()
         self._dirty.clear()
-        self._dirty_alias.clear()
         return change
 
     def _aliases(self) -> dict[str, str]:
@@ -187,21 +182,16 @@ class ResolutionIndex:
             alias[short] = full
         return alias
 
-    def _prekeys(self, k: str, alias_or_inverse: dict, with_alias: bool = False) -> set:
-        """The pre-keys that name entity `k` (given the inverse alias map, or with_alias the map itself)."""
-        if with_alias:
-            shorts = {s for s, f in alias_or_inverse.items() if f == k}
-            own = alias_or_inverse.get(k, k) == k
-        else:
-            shorts = alias_or_inverse.get(k, set())
-            own = k not in self.alias
-        return set(self.district_keys.get(k, ())) | ({(k, False)} if own else set()) | {(s, False) for s in shorts}
+    def _prekeys(self, k: str, alias: dict, inverse: dict) -> set:
+        """The pre-keys that name entity `k` under an alias map and its inverse."""
+        own = {(k, False)} if alias.get(k, k) == k else set()
+        return set(self.district_keys.get(k, ())) | own | {(s, False) for s in inverse.get(k, ())}
 
-    def _entity(self, k: str, inverse: dict) -> Entity | None:
+    def _entity(self, k: str, alias: dict, inverse: dict) -> Entity | None:
         from kg.resolve.entities import make_entity
 
         total = Note()
-        for pk in self._prekeys(k, inverse):
+        for pk in self._prekeys(k, alias, inverse):
             if pk in self.notes:
                 total.add(self.notes[pk])
         if not total:
@@ -210,7 +200,7 @@ class ResolutionIndex:
         for t, v in total.votes:
             votes[t] = max(votes.get(t, 0.0), v)
         script = max(total.scripts.items(), key=lambda kv: (kv[1], kv[0]))[0]
-        e = make_entity(k, total.surface, votes, total.invested > 0, script, sorted(total.mentions or total.implied))
+        e = make_entity(k, total.surface, votes, total.invested > 0, script, total.sentences())
         e.alt_labels |= {s for s in inverse.get(k, ()) if not any(pk in self.notes for pk in self.district_keys.get(s, ()))}
         return e
 
@@ -256,7 +246,7 @@ class ResolutionIndex:
                         dates=[x for a in order for x in self.dates_of(a)])
 
     def __getstate__(self):
-        if self._pending or self._gone or self._dirty or self._dirty_alias or self._was:
+        if self._pending or self._gone or self._dirty or self._was:
             raise ValueError("refresh() the index before saving it")
         return self.__dict__
 
@@ -270,6 +260,14 @@ def stated_by(facts, amounts, dates):
         yield ("amount", a.subject, a.predicate, a.value.normalize().__format__("f"))
     for d in dates:
         yield ("date", d.subject, d.predicate, d.value)
+
+
+def _inverse(alias: dict) -> dict:
+    """Full name -> its short forms."""
+    inverse = defaultdict(set)
+    for short, full in alias.items():
+        inverse[full].add(short)
+    return inverse
 
 
 def _district_entity(key: str) -> str:
