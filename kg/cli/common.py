@@ -91,7 +91,10 @@ def print_summary(res, verb: str) -> None:
     click.echo("Entities per class: " + ", ".join(f"{k} {v}" for k, v in r.entities_per_class.items()))
     click.echo("Relations per property: " + (", ".join(f"{k} {v}" for k, v in r.relations_per_property.items())
                                              or "none"))
-    if getattr(r, "reresolved", 0):
+    if r.whole and r.reresolved:
+        click.echo(f"Re-resolved all {r.reresolved} article(s) already in the graph (the threshold changed, or the "
+                   "store was written by an older qdkg).")
+    elif r.reresolved:
         click.echo(f"Re-resolved {r.reresolved} article(s) already in the graph that share names with these.")
     if res.turtle is None:
         click.echo(f"Updated store {res.store}; exports not refreshed (--no-exports: kg export, kg view).")

@@ -63,6 +63,7 @@ class BuildReport:
     entities: int = 0
     seconds: float = 0.0  # the whole command's, once the caller has added its stages
     reresolved: int = 0  # articles already in the graph that an ingest or remove re-resolved
+    whole: bool = False  # an ingest that resolved and wrote the whole graph (threshold changed, or an old store)
     skipped: list[Skipped] = field(default_factory=list)
     stages: Stages = field(default_factory=Stages)
 
@@ -229,8 +230,8 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
           dask: str | None = None) -> BuildReport:
     """Build the graph of the articles under `paths` into `store`, replacing what it held.
     Empty and binary files are skipped and listed in the report (an error with `strict`).
-    Each article goes to the extraction cache as soon as it is extracted; only its slim form
-    stays in memory."""
+    Each article goes to the extraction cache as soon as it is extracted; only its contribution
+    to resolution stays in memory, folded into the index every REFRESH_EVERY articles."""
     t0, stages = time.perf_counter(), Stages()
     with stages.timed("read"):
         sources, skipped = read_inputs(paths, encoding=encoding, errors=errors, strict=strict)
@@ -297,7 +298,10 @@ def ingest(paths, store: GraphStore, *, encoding: str | None = None, min_confide
             state.cache.put(ex, script)
             _add(index, state, contribute(ex, script))
     change = _write(store, state, index, quads, stages)
-    return _report(index, change, sources, t0, skipped, stages)
+    report = _report(index, change, sources, t0, skipped, stages)
+    if quads is None:  # no index for this threshold: everything was resolved and written again
+        report.reresolved, report.whole = report.articles - report.added, True
+    return report
 
 
 def _remembered(state: BuildState, min_confidence: float | None) -> float:
@@ -308,7 +312,10 @@ def _remembered(state: BuildState, min_confidence: float | None) -> float:
 def list_articles(store: GraphStore) -> list[dict]:
     """The articles in the graph: id, source file, number, title, date, page, sentences."""
     state = BuildState.of(store)
-    index, _ = _index(state, state.options()["min_confidence"])
+    return _articles(_index(state, state.options()["min_confidence"])[0])
+
+
+def _articles(index: ResolutionIndex) -> list[dict]:
     out = [{"id": a.id, "source": a.source, "number": a.number, "title": a.title, "date": a.date or "",
             "page": a.page or "", "district": a.district or "", "sentences": index.sentences[a.id]}
            for a in index.articles.values()]
@@ -318,15 +325,15 @@ def list_articles(store: GraphStore) -> list[dict]:
 def remove(store: GraphStore, names: list[str], *, min_confidence: float | None = None) -> list[str]:
     """Remove articles by id or by source file name; returns the removed ids. `min_confidence`
     None keeps the one the store was built with."""
-    known = list_articles(store)
+    state = BuildState.of(store)
+    index, quads = _index(state, _remembered(state, min_confidence))
+    known = _articles(index)
     wanted = {os.path.basename(n) if n.lower().endswith((".txt", ".html", ".htm")) else n for n in names}
     ids = [i["id"] for i in known if i["id"] in wanted or i["source"] in wanted]
     missing = [n for n in wanted if not any(n in (i["id"], i["source"]) for i in known)]
     if missing:
         raise InputError(f"no article with id or source {missing[0]!r} in the graph: "
                          "`kg articles` lists what is there")
-    state = BuildState.of(store)
-    index, quads = _index(state, _remembered(state, min_confidence))
     for i in ids:
         index.remove(index.pending(i) or _loader(state)(i))
         state.cache.remove(i)

@@ -283,6 +283,20 @@ def test_ingest_no_exports_updates_the_store_only(tmp_path):
     assert "青岛科学仪器产业园" in res.output or "青島科學儀器產業園" in res.output
 
 
+def test_a_new_threshold_re_resolves_the_whole_graph_and_says_so(tmp_path):
+    data = ROOT / "tests" / "data" / "incremental"
+    store, out = str(tmp_path / "s"), str(tmp_path / "o")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--store", store, "build", str(data / "b.txt"), str(data / "d.txt"), "--out", out,
+                              "--min-confidence", "0.5"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["--store", store, "ingest", str(data / "e.txt"), "--out", out, "--no-exports",
+                              "--min-confidence", "0"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-3] == ("Re-resolved all 2 article(s) already in the graph (the threshold changed, "
+                                           "or the store was written by an older qdkg).")
+
+
 def test_remove_without_store(tmp_path):
     res = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "remove", "x.txt"])
     assert res.exit_code == 5 and res.output.count("\n") == 1
