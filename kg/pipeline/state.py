@@ -192,15 +192,15 @@ class BuildState:
         os.replace(tmp, self.folder / INDEX)
 
     def copy_to(self, target: Path) -> None:
-        """Copy the state files into `target`; cache files as hard links (they are replaced,
-        never edited, so the copy and the original never share a change)."""
+        """Copy the state files into `target` as hard links (every one is replaced whole, never
+        edited, so the copy and the original never share a change)."""
         if self.folder is None:
             return
         if (self.folder / CACHE).is_dir():
             shutil.copytree(self.folder / CACHE, target / CACHE, copy_function=_link_or_copy)
-        for name in (DIGESTS, OPTIONS, INDEX):
+        for name in (DIGESTS, OPTIONS, INDEX):  # also replaced whole (os.replace), never edited: links too
             if (self.folder / name).is_file():
-                shutil.copy2(self.folder / name, target / name)
+                _link_or_copy(str(self.folder / name), str(target / name))
 
 
 def _link_or_copy(src: str, dst: str) -> None:

@@ -40,8 +40,8 @@ class Note:
             for art, sentences in theirs.items():
                 if sign < 0:  # an article's part comes out whole: one contribution per article
                     mine.pop(art, None)
-                else:
-                    mine[art] = mine[art] | sentences if art in mine else sentences
+                else:  # sorted tuples: far cheaper to keep and to save than sets
+                    mine[art] = tuple(sorted(set(mine[art]) | set(sentences))) if art in mine else sentences
         self.invested += sign * other.invested
 
     def __bool__(self) -> bool:
@@ -50,7 +50,7 @@ class Note:
     def sentences(self) -> list:
         """(article, sentence) where it is named, else where facts about it are, in order."""
         where = self.mentions or self.implied
-        return [(art, s) for art in sorted(where) for s in sorted(where[art])]
+        return [(art, s) for art in sorted(where) for s in where[art]]
 
 
 @dataclass
@@ -112,8 +112,8 @@ def contribute(ex: Extraction, script: str) -> Contribution:
         notes[s].implied.setdefault(art, set()).add(d.sentence)
         dates.append((s, d.predicate, d.value, d.sentence, d.text, d.rule, d.confidence))
     for pk, n in notes.items():
-        n.mentions = {a: frozenset(ss) for a, ss in n.mentions.items()}
-        n.implied = {a: frozenset(ss) for a, ss in n.implied.items()}
+        n.mentions = {a: tuple(sorted(ss)) for a, ss in n.mentions.items()}
+        n.implied = {a: tuple(sorted(ss)) for a, ss in n.implied.items()}
         n.scripts = {script: sum(n.surface.values())}
         n.votes = {(t, v): 1 for t, v in best[pk].items()}
     article = replace(ex.article, blocks=[], sentences=[])
