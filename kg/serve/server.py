@@ -291,10 +291,6 @@ class SparqlServer(ThreadingHTTPServer):
             raise
 
     @property
-    def store(self) -> GraphStore:
-        return self.live.store
-
-    @property
     def pool(self) -> Pool:
         return self.live.pool
 
