@@ -20,14 +20,18 @@ from kg.errors import InputError
                                       "training-manifest.json into.")
 @click.option("--leave-one-out", "loo", multiple=True, metavar="NAME",
               help="Also score set NAME with each article decided by a scorer fitted without it.")
+@click.option("--model", type=click.Choice(["trees", "logistic"]), default="trees", show_default=True,
+              help="The pair scorer: boosted decision trees (needs LightGBM: pip install 'qdkg[train]') "
+                   "or a logistic regression.")
 @click.pass_context
 @handle_errors
-def train(ctx, sets, out, loo):
+def train(ctx, sets, out, loo, model):
     """Fit the pair scorer and the mention filter on gold annotations.
 
     Use the weights with QDKG_PAIR_SCORER=OUT/pair-scorer.json QDKG_MENTION_FILTER=OUT/mention-filter.json
     kg build …; to ship them, write them into kg/nlp/data/."""
-    from kg.learn.train import TrainingSet
+    from kg.learn.boosting import require_lightgbm
+    from kg.learn.train import Settings, TrainingSet
     from kg.learn.train import train as fit
     from kg.out.evaluate import format_scores
 
@@ -35,7 +39,9 @@ def train(ctx, sets, out, loo):
     unknown = [n for n in loo if n not in names]
     if unknown:
         raise InputError(f"--leave-one-out {unknown[0]}: no --set of that name; use one of {', '.join(names)}")
-    result = fit([TrainingSet(*s) for s in sets], leave_one_out=list(loo),
+    if model == "trees":
+        require_lightgbm()  # before the long extraction, not after it
+    result = fit([TrainingSet(*s) for s in sets], leave_one_out=list(loo), settings=Settings(model=model),
                  progress=lambda msg: click.echo(msg, err=True))
     written = result.write(out)
     about, kept = result.scorer.about, result.keeper.about

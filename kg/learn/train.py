@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.inputs.read import read_inputs
 from kg.inputs.structure import parse
+from kg.learn.boosting import fit_forest
 from kg.learn.labels import GoldDoc, merged, read_gold_dir
 from kg.learn.logistic import fit
 from kg.learn.mentions import fit_filter
@@ -136,6 +137,11 @@ class Settings:
     floor: float = 0.3  # no relation is added below this probability
     veto_ceiling: float = 0.15  # no rule's relation is vetoed at a probability above this
     keep_ceiling: float = 0.3  # no mention more likely a name than this is dropped
+    model: str = "trees"  # the pair scorer: boosted trees (kg.learn.boosting) or "logistic"
+    rounds: int = 300  # trees
+    tree_rate: float = 0.05
+    leaves: int = 15
+    min_leaf: int = 20  # candidates in a leaf, at least
 
 
 def fit_scorer(examples: list[Example], settings: Settings = Settings()) -> PairScorer:
@@ -146,21 +152,29 @@ def fit_scorer(examples: list[Example], settings: Settings = Settings()) -> Pair
     scored = []
     for k in range(st.folds):
         held = set(groups[k::st.folds])
-        probe = PairScorer(_fit([ex for ex in examples if ex.group not in held], keep, st), {})
-        scored += [(ex, [probe.probability(c) for c in ex.extraction.candidates])
-                   for ex in examples if ex.group in held]
+        probe = _fit([ex for ex in examples if ex.group not in held], keep, st)
+        scored += [(ex, probe.probabilities(ex.extraction.candidates)) for ex in examples if ex.group in held]
     thresholds, vetoes = best_thresholds(scored, gold_counts(examples), st.floor, st.veto_ceiling)
-    about = {"model": "logistic regression over candidate-pair features (kg.nlp.relations.candidates)",
+    about = {"model": MODELS[st.model] + " over candidate-pair features (kg.nlp.relations.candidates)",
              "trained": datetime.date.today().isoformat(), "articles": len(groups),
              "candidates": sum(len(ex.labels) for ex in examples),
              "positives": sum(sum(ex.labels) for ex in examples), "features": len(keep),
              "settings": asdict(st)}
-    return PairScorer(_fit(examples, keep, st), thresholds, about, vetoes)
+    model = _fit(examples, keep, st)
+    return PairScorer(model.weights, thresholds, about, vetoes, model.forest)
 
 
-def _fit(examples: list[Example], keep: set[str], st: Settings) -> dict[str, float]:
+MODELS = {"trees": "boosted decision trees (LightGBM)", "logistic": "logistic regression"}
+
+
+def _fit(examples: list[Example], keep: set[str], st: Settings) -> PairScorer:
+    """A scorer of the examples' candidates, without thresholds."""
     rows, labels = _rows(examples, keep)
-    return fit(rows, labels, epochs=st.epochs, rate=st.rate, l2=st.l2)
+    if st.model == "trees":
+        forest = fit_forest(rows, labels, rounds=st.rounds, rate=st.tree_rate, leaves=st.leaves,
+                            min_leaf=st.min_leaf)
+        return PairScorer({}, {}, forest=forest)
+    return PairScorer(fit(rows, labels, epochs=st.epochs, rate=st.rate, l2=st.l2), {})
 
 
 def decided(examples: list[Example], scorer: PairScorer | None,

@@ -57,7 +57,29 @@ def test_train_writes_weights_and_manifest(training):
     manifest = json.loads((out / "training-manifest.json").read_text(encoding="utf-8"))
     assert [m["file"] for m in manifest] == ["a1.txt", "a2.txt", "a3.txt", "a4.txt"]
     assert all("text" not in m for m in manifest)
+    assert scorer.forest is not None and scorer.about["model"].startswith("boosted decision trees")
+
+
+def test_train_a_logistic_scorer(training):
+    root, texts, gold = training
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "-o", str(root),
+                                   "--model", "logistic"])
+    assert res.exit_code == 0, res.output
+    scorer = PairScorer.load(root / "pair-scorer.json")
+    assert scorer.forest is None and scorer.about["model"].startswith("logistic regression")
     assert scorer.weights.get("joinedPark|rule:joinedPark-settle", 0) > 0
+
+
+def test_train_trees_without_lightgbm_is_one_line(training, monkeypatch):
+    import sys
+
+    root, texts, gold = training
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # import lightgbm now raises ImportError
+    res = CliRunner().invoke(cli, ["train", "--set", "toy", str(texts), str(gold), "-o", str(root)])
+    assert res.exit_code == 2
+    assert res.output == ("Error: training the pair scorer's trees needs LightGBM: pip install 'qdkg[train]' "
+                          "(or train the logistic model with --model logistic)\n")
+    assert not (root / "pair-scorer.json").exists()
 
 
 def test_train_on_a_folder_without_gold_writes_nothing(training):

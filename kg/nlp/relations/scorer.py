@@ -1,5 +1,5 @@
-"""The pair scorer: a logistic regression over the features of candidate relations
-(kg.nlp.relations.candidates) that adds the relations the rules miss and vetoes the ones it
+"""The pair scorer: boosted decision trees (or a logistic regression) over the features of
+candidate relations (kg.nlp.relations.candidates) that adds the relations the rules miss and vetoes the ones it
 disbelieves. Of the candidates no rule stated, those the scorer believes at least as much as its
 threshold for the relation are added, named `pair-scorer`, at its probability; what a rule
 states stays unless the scorer's probability for it is below the relation's veto (0: none).
@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.model import RelationMention
+from kg.nlp.forest import Forest
 from kg.nlp.linear import LinearModel, Shipped
 from kg.nlp.relations.candidates import SYMMETRIC, Candidate
 
@@ -22,41 +23,50 @@ RULE_NAME = "pair-scorer"
 
 @dataclass
 class PairScorer(LinearModel):
-    """Weights per feature of each relation, a decision threshold and a veto per relation, and
-    what it was trained on."""
+    """A model of each relation's candidates: boosted trees (`forest`, kg.nlp.forest) or, without
+    one, a weight per feature; a decision threshold and a veto per relation; what it was trained on."""
 
     vetoes: dict[str, float] = field(default_factory=dict)
+    forest: Forest | None = None
 
     def to_json(self) -> dict:
-        return {**super().to_json(), "vetoes": self.vetoes}
+        out = {**super().to_json(), "vetoes": self.vetoes}
+        if self.forest is not None:
+            out["forest"] = self.forest.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict):
-        return cls(dict(data["weights"]), dict(data["thresholds"]), dict(data.get("about", {})),
-                   dict(data.get("vetoes", {})))
+        forest = Forest.from_json(data["forest"]) if "forest" in data else None
+        return cls(dict(data.get("weights", {}) if forest else data["weights"]), dict(data["thresholds"]),
+                   dict(data.get("about", {})), dict(data.get("vetoes", {})), forest)
+
+    def probabilities(self, cs: list[Candidate]) -> list[float]:
+        """P(the sentence states c) of each candidate."""
+        if self.forest is not None:
+            return self.forest.probabilities([c.named_features() for c in cs])
+        return [self.score(c.predicate, c.features, c.own) for c in cs]
 
     def probability(self, c: Candidate) -> float:
-        """P(the sentence states c), from the weights of its relation's features."""
-        return self.score(c.predicate, c.features, c.own)
+        return self.probabilities([c])[0]
 
-    def decide(self, candidates: list[Candidate]) -> list[RelationMention]:
+    def decide(self, candidates: list[Candidate], probs: list[float]) -> list[RelationMention]:
         """The candidates no rule stated that it believes, each at its probability (one per
         fact: the district named in the sentence and the article's district are one end)."""
         best: dict[tuple[str, str, str], RelationMention] = {}
-        for c in candidates:
+        for c, p in zip(candidates, probs):
             if c.rule is None:
-                p = self.probability(c)
                 k = (c.subject.key, c.predicate, c.object.key)
                 if p >= self.thresholds.get(c.predicate, 1.0) and (k not in best or p > best[k].confidence):
                     best[k] = RelationMention(c.subject, c.predicate, c.object, c.sentence, RULE_NAME, round(p, 3))
         return list(best.values())
 
-    def vetoed(self, candidates: list[Candidate]) -> set[tuple[str, str, str, int]]:
+    def vetoed(self, candidates: list[Candidate], probs: list[float]) -> set[tuple[str, str, str, int]]:
         """The facts a rule stated that the scorer disbelieves (below the relation's veto), with
         their sentence."""
         out = set()
-        for c in candidates:
-            if c.rule is not None and self.probability(c) < self.vetoes.get(c.predicate, 0.0):
+        for c, p in zip(candidates, probs):
+            if c.rule is not None and p < self.vetoes.get(c.predicate, 0.0):
                 out.add((c.subject.key, c.predicate, c.object.key, c.sentence))
                 if c.predicate in SYMMETRIC:
                     out.add((c.object.key, c.predicate, c.subject.key, c.sentence))
@@ -64,9 +74,10 @@ class PairScorer(LinearModel):
 
     def revise(self, stated: list[RelationMention], candidates: list[Candidate]) -> list[RelationMention]:
         """The rules' relations without those vetoed, and the relations the scorer adds."""
-        gone = self.vetoed(candidates) if self.vetoes else set()
+        probs = self.probabilities(candidates)
+        gone = self.vetoed(candidates, probs) if self.vetoes else set()
         kept = [r for r in stated if (r.subject.key, r.predicate, r.object.key, r.sentence) not in gone]
-        return kept + self.decide(candidates)
+        return kept + self.decide(candidates, probs)
 
 
 SHIPPED = Shipped(PairScorer, "pair-scorer.json", "QDKG_PAIR_SCORER")
