@@ -15,7 +15,8 @@ from kg.nlp.mentions.keep import (
 )
 from kg.nlp.relations.amounts import sentence_amounts
 from kg.nlp.relations.dates import sentence_dates
-from kg.nlp.relations.rules import decide
+from kg.nlp.relations.candidates import article_features
+from kg.nlp.relations.rules import decide, propose
 from kg.nlp.relations.scorer import PairScorer, default_scorer
 from kg.nlp.relations.view import Context, SentenceView
 from kg.nlp.script import normalise
@@ -41,7 +42,6 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
     scorer = default_scorer() if scorer is DEFAULT else scorer
     keeper = default_filter() if keeper is DEFAULT else keeper
     result = Extraction(article=article)
-    keep = result.candidates if keep_candidates else None
     aliases: dict[str, str] = {}  # short key -> full key, from (以下简称…) in this article
     features: dict[int, list[str]] = {}  # id(mention) -> its features, for the mention filter
     read = []
@@ -56,15 +56,20 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
         result.mentions.extend(mentions)
         read.append((sent, s, toks, mentions))
     ctx = Context(district=_district(article), topic_park=topic_park(read))
+    proposed = []
     for sent, s, toks, mentions in read:
         if sent.paragraph != ctx.paragraph:  # (the focus park outlives the paragraph: 该园区… two on)
             ctx.paragraph, ctx.last_park, ctx.last_project, ctx.last_company = sent.paragraph, None, None, None
         if sent.kind in ("paragraph", "caption", "heading", "headline"):
             view = SentenceView(s, mentions, sent.start, sent.index, ctx, toks, sent.kind)
-            result.relations.extend(decide(view, scorer, keep))
+            proposed.append(propose(view, scorer is not None or keep_candidates))
             result.amounts.extend(sentence_amounts(s, mentions, sent.start, sent.index, ctx))
             result.dates.extend(sentence_dates(s, mentions, sent.start, sent.index, article.date))
+    candidates = [c for _, cs in proposed for c in cs]
+    article_features(candidates)
+    result.relations = decide(proposed, scorer)
     if keep_candidates:
+        result.candidates = candidates
         result.mention_features = [(m, features[id(m)]) for m in result.mentions if id(m) in features]
     return without(result, dropped(features, keeper)) if keeper is not None else result
 

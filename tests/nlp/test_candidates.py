@@ -77,3 +77,18 @@ def test_shipped_scorer_names_what_it_learnt_from():
     assert len(manifest) == shipped["about"]["articles"]
     assert set(shipped["thresholds"]) == {"locatedIn", "joinedPark", "ledBy", "partner", "partOf", "operatedBy"}
     assert all(a["file"] and a["chars"] > 0 and len(a["sha1"]) == 12 for a in manifest)
+
+
+def test_article_features_count_the_pair_across_sentences():
+    """A pair offered in two sentences, stated by a rule in one, says so in each candidate."""
+    from kg.model import Mention
+    from kg.nlp.relations.candidates import Candidate, article_features
+
+    firm = Mention("华峰公司", "华峰公司", 0, 4, ("Company",), 0, "suffix", 0.9)
+    park = Mention("海洋产业园", "海洋产业园", 5, 10, ("Park",), 0, "suffix", 0.9)
+    other = Mention("云帆公司", "云帆公司", 20, 24, ("Company",), 1, "suffix", 0.9)
+    cs = [Candidate(firm, "joinedPark", park, 0, [], rule="joinedPark-settle"),
+          Candidate(firm, "joinedPark", park, 1, []), Candidate(other, "joinedPark", park, 1, [])]
+    article_features(cs)
+    assert cs[0].own == cs[1].own == ["art-pair:2", "art-stated:1", "art-subj:3", "art-obj:3"]
+    assert cs[2].own == ["art-pair:1", "art-stated:0", "art-subj:1", "art-obj:3"]

@@ -6,12 +6,14 @@ each with the features the scorer weighs and the rule, if any, that stated it.
 Features are plain strings: the types of the two ends, their order, the characters and clauses
 between them, the function words and verbs between and around them, cue classes, the mentions
 between, whether both stand in one list, where a context end comes from, which candidate of its
-subject is nearest, and the rule that fired. The scorer weighs each per relation. No feature
+subject is nearest, the rule that fired, and (article_features) how often the article offers
+and states the pair. The scorer weighs each per relation. No feature
 holds a mention's own name: words are features only when tagged as verbs, function words or
 short common nouns (`_plain`)."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -206,6 +208,23 @@ def sentence_candidates(v: SentenceView, stated: list[RelationMention]) -> list[
                                   _ends(v, r.subject, r.object)))
     _rank(sn, out)
     return out
+
+
+def article_features(candidates: list[Candidate]) -> None:
+    """Add to each of an article's candidates what the whole article says of it: in how many
+    sentences the same pair is a candidate and is stated by a rule, and how many candidates of
+    the relation its subject and its object have."""
+    pairs, stated, subjects, objects = Counter(), Counter(), Counter(), Counter()
+    for c in candidates:
+        pairs[c.subject.key, c.predicate, c.object.key] += 1
+        stated[c.subject.key, c.predicate, c.object.key] += c.rule is not None
+        subjects[c.subject.key, c.predicate] += 1
+        objects[c.object.key, c.predicate] += 1
+    for c in candidates:
+        k = (c.subject.key, c.predicate, c.object.key)
+        c.own += ["art-pair:" + _bucket(pairs[k], (1, 2, 3, 5)), "art-stated:" + _bucket(stated[k], (0, 1, 2)),
+                  "art-subj:" + _bucket(subjects[k[:2]], (1, 3, 10)),
+                  "art-obj:" + _bucket(objects[c.object.key, c.predicate], (1, 3, 10, 30))]
 
 
 def _ends(v, s, o) -> str:

@@ -1,7 +1,8 @@
 """Runs the registered relation rules over one sentence (kg.nlp.relations.registry), in
-their order; `decide` adds what the pair scorer (kg.nlp.relations.scorer) believes of the
-sentence's other candidates; `remember` then carries the paragraph's last park, project and firm
-to the next sentence."""
+their order (`propose`), with the sentence's candidate relations; `remember` then carries the
+paragraph's last park, project and firm to the next sentence. Once the article is read, `decide`
+keeps what the pair scorer (kg.nlp.relations.scorer) does not veto and adds what it believes of
+the other candidates."""
 from __future__ import annotations
 
 from kg.model import RelationMention
@@ -20,20 +21,29 @@ def sentence_relations(v: SentenceView) -> list[RelationMention]:
     return out
 
 
-def decide(v: SentenceView, scorer: PairScorer | None,
-           keep: list[Candidate] | None = None) -> list[RelationMention]:
-    """The sentence's relations: the rules' that the scorer (if any) does not veto, and the
-    candidates it believes that no rule stated. Every candidate is kept in `keep` when given (for training). Then
+def propose(v: SentenceView, with_candidates: bool) -> tuple[list[RelationMention], list[Candidate]]:
+    """What the rules state in one sentence and, if asked, its candidate relations; then
     `remember`."""
     stated = sentence_relations(v)
-    if scorer is not None or keep is not None:
-        candidates = sentence_candidates(v, stated)
-        if keep is not None:
-            keep.extend(candidates)
-        if scorer is not None:
-            stated = scorer.revise(stated, candidates)
+    candidates = sentence_candidates(v, stated) if with_candidates else []
     remember(v)
-    return stated
+    return stated, candidates
+
+
+def decide(proposed: list[tuple[list[RelationMention], list[Candidate]]],
+           scorer: PairScorer | None) -> list[RelationMention]:
+    """An article's relations from what `propose` gave for each of its sentences: the rules'
+    that the scorer (if any) does not veto, and the candidates it believes that no rule stated
+    (the candidates hold the whole article's features by now: article_features)."""
+    if scorer is None:
+        return [r for stated, _ in proposed for r in stated]
+    every = [c for _, candidates in proposed for c in candidates]
+    probs = scorer.probabilities(every)
+    out, at = [], 0
+    for stated, candidates in proposed:
+        out += scorer.revise(stated, candidates, probs[at:at + len(candidates)])
+        at += len(candidates)
+    return out
 
 
 def remember(v: SentenceView) -> None:

@@ -72,9 +72,11 @@ class PairScorer(LinearModel):
                     out.add((c.object.key, c.predicate, c.subject.key, c.sentence))
         return out
 
-    def revise(self, stated: list[RelationMention], candidates: list[Candidate]) -> list[RelationMention]:
-        """The rules' relations without those vetoed, and the relations the scorer adds."""
-        probs = self.probabilities(candidates)
+    def revise(self, stated: list[RelationMention], candidates: list[Candidate],
+               probs: list[float] | None = None) -> list[RelationMention]:
+        """The rules' relations of one sentence without those vetoed, and the relations the
+        scorer adds; `probs` are the candidates' probabilities if already known."""
+        probs = self.probabilities(candidates) if probs is None else probs
         gone = self.vetoed(candidates, probs) if self.vetoes else set()
         kept = [r for r in stated if (r.subject.key, r.predicate, r.object.key, r.sentence) not in gone]
         return kept + self.decide(candidates, probs)
