@@ -7,7 +7,8 @@ import re
 
 from kg.model import Article, Block, Sentence, Source
 from kg.nlp.script import to_simplified
-from kg.nlp.gazetteer import DISTRICT_RE, QINGDAO_LOCAL, STREET_CHARS, canonical_district, level_of
+from kg.nlp.gazetteer import (DISTRICT_RE, QINGDAO_LOCAL, STREET_CHARS, canonical_district,
+                              counties_after_cities, level_of)
 
 # "青島日報2021年12月1日特1版" / "青岛日报 2021年12月1日 第3版"
 EDITION_RE = re.compile(
@@ -99,8 +100,11 @@ def _district_of(title_lines: list[str], first_text: str) -> str | None:
 
 def _national_place(sample: str) -> str | None:
     """The county (else the prefecture-level city) of China an article's headline and opening
-    name most often: 江宁区 in 江宁区举行…, 长沙市 in a 新华社长沙…电 dateline."""
+    name most often: 江宁区 in 江宁区举行…, 锡山区 in 无锡锡山…, 长沙市 in a 新华社长沙…电 dateline."""
     counts: dict[str, list[int]] = {}
+    for a, b, county, _ in list(counties_after_cities(sample)):  # 无锡锡山: the county, not the city
+        counts.setdefault(county, []).append(a)
+        sample = sample[:a] + " " * (b - a) + sample[b:]
     for m in DISTRICT_RE.finditer(sample):
         name = canonical_district(m.group())
         if name and level_of(name) in ("county", "prefecture") and sample[m.end():m.end() + 1] not in STREET_CHARS:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from kg.model import Article, Extraction, Mention
+from kg.nlp.gazetteer import county_short_forms
 from kg.nlp.mentions.find import find_spans
+from kg.nlp.mentions.names import county_short_spans, named_counties
 from kg.nlp.mentions.keep import (
     MentionFilter,
     default_filter,
@@ -53,8 +55,9 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
         mentions = _mentions(sent, s, toks, source_text, seg, aliases)
         if keeper is not None or keep_candidates:
             features.update(sentence_features(mentions, s, sent.start, toks, seg))
-        result.mentions.extend(mentions)
         read.append((sent, s, toks, mentions))
+    _add_county_short_forms(article, simplified_text, source_text, read)
+    result.mentions = [m for *_, mentions in read for m in mentions]
     ctx = Context(district=_district(article), topic_park=topic_park(read))
     proposed = []
     for sent, s, toks, mentions in read:
@@ -72,6 +75,22 @@ def extract_article(article: Article, source_text: str, simplified_text: str,
         result.candidates = candidates
         result.mention_features = [(m, features[id(m)]) for m in result.mentions if id(m) in features]
     return without(result, dropped(features, keeper)) if keeper is not None else result
+
+
+def _add_county_short_forms(article: Article, simplified_text: str, source_text: str, read) -> None:
+    """Once an article names a county (锡山区, 无锡锡山), its bare short form (锡山) is that county
+    wherever it stands alone in the article."""
+    named = named_counties(simplified_text[article.start:article.end]) | ({article.district} - {None})
+    shorts = county_short_forms(named)
+    if not shorts:
+        return
+    for sent, s, toks, mentions in read:
+        taken = [(m.start - sent.start, m.end - sent.start) for m in mentions]
+        for sp in county_short_spans(s, toks, shorts, taken):
+            mentions.append(Mention(text=source_text[sent.start + sp.start:sent.start + sp.end], key=sp.canonical,
+                                    start=sent.start + sp.start, end=sent.start + sp.end, types=sp.types,
+                                    sentence=sent.index, rule=sp.rule, confidence=sp.confidence))
+        mentions.sort(key=lambda m: (m.start, -m.end))
 
 
 def _district(article: Article) -> Mention | None:

@@ -165,6 +165,41 @@ DISTRICT_RE = re.compile(trie_regex(DISTRICT_FORMS))  # every form, the longest 
 QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
 
 
+# a city (or province) followed by one of its own counties, by name or short form: 上海黄浦区,
+# 南京市江宁区, 烟台莱阳市, 无锡锡山, 成都大邑
+_COUNTIES_BY_FORM: dict[str, list[Division]] = {}
+for _unit in DIVISIONS.values():
+    if _unit.level == "county":
+        for _form in {_unit.name, _unit.short} - {""}:
+            if len(_form) >= 2:
+                _COUNTIES_BY_FORM.setdefault(_form, []).append(_unit)
+CITY_COUNTY_RE = re.compile("(" + trie_regex(f for f, name in DISTRICT_FORMS.items()
+                                             if name in DIVISIONS and DIVISIONS[name].level != "county")
+                            + ")(" + trie_regex(_COUNTIES_BY_FORM) + ")")
+
+
+def counties_after_cities(text: str):
+    """(start, end, county's name, the city's form) of each county `text` names right after its
+    own city or province."""
+    for m in CITY_COUNTY_RE.finditer(text):
+        city = canonical_district(m.group(1))
+        for county in _COUNTIES_BY_FORM.get(m.group(2), ()):
+            if city in (county.parent, DIVISIONS.get(county.parent, county).parent):
+                yield m.start(), m.end(), county.name, m.group(1)
+                break
+
+
+def county_short_forms(names) -> dict[str, str]:
+    """The bare short forms (锡山, 大邑) of the counties among `names` that the gazetteer does
+    not take everywhere (too often a word elsewhere): form -> county name."""
+    out = {}
+    for name in names:
+        unit = DIVISIONS.get(name)
+        if unit is not None and unit.level == "county" and len(unit.short) >= 2 and unit.short not in DISTRICT_FORMS:
+            out[unit.short] = unit.name
+    return out
+
+
 def level_of(name: str) -> str | None:
     """province, prefecture or county for a unit of the national table; None otherwise."""
     unit = DIVISIONS.get(name)

@@ -216,6 +216,13 @@ def test_no_local_district():
     assert a.district is None
 
 
+@pytest.mark.parametrize("text", ["筑梦新未来\n11月16日，2021无锡锡山金秋招商会举行，无锡各界参加。\n",
+                                  "築夢新未來\n11月16日，2021無錫錫山金秋招商會舉行，無錫各界參加。\n"])
+def test_district_named_by_its_city_and_short_form(text):
+    [a] = parse(src(text))
+    assert a.district == "锡山区"  # a county of 无锡市, named 无锡锡山: the county, not the city
+
+
 def test_unknown_prefix_is_not_a_district():
     [a] = parse(src("新华社:城阳区加快发展\n城阳区全面推进改革，成效明显。\n"))
     assert a.title == "新华社:城阳区加快发展"

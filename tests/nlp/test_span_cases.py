@@ -17,6 +17,8 @@ from kg.nlp.script import to_simplified, to_traditional
 CASES = {
     "gazetteer-composite": ("上海黄浦区代表团来到崂山区考察。", {("黄浦区", ("District",))}),
     "gazetteer": ("上海黄浦区代表团来到崂山区考察。", {("崂山区", ("District",))}),
+    # a county's bare short form, once the article names the county (here after its city)
+    "gazetteer-short": ("成都大邑签约12个项目，为大邑发展注入动能。", {("大邑县", ("District",))}),
     "gazetteer-body": ("国务院和工信部支持省委部署。", {("国务院", ("GovernmentBody",)), ("工信部", ("GovernmentBody",)),
                                                  ("省委", ("GovernmentBody",))}),
     "title-policy": ("市南区出台《关于支持海洋经济发展的若干措施》。", {("关于支持海洋经济发展的若干措施", ("Policy",))}),
@@ -44,6 +46,18 @@ CASES = {
     "abbreviation": ("中国国际贸易促进委员会（以下简称“贸促会”）与市南区合作。",
                      {("中国国际贸易促进委员会", ("GovernmentBody",))}),
 }
+
+
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_a_county_short_form_alone_is_no_county(script):
+    """大邑 is a county only in an article that names 大邑县 (or 成都大邑): elsewhere it is a word."""
+    sentence = "为大邑发展注入动能。"
+    assert mentions_of(sentence if script == "zh-Hans" else to_traditional(sentence), "gazetteer-short") == set()
+
+
+def test_a_county_after_its_city_by_short_form():
+    assert mentions_of("无锡锡山代表团来到崂山区考察。", "gazetteer-composite") == {("锡山区", ("District",))}
+    assert mentions_of("南京锡山代表团来到崂山区考察。", "gazetteer-composite") == set()  # not Nanjing's
 
 
 def mentions_of(sentence: str, rule: str) -> set[tuple[str, tuple[str, ...]]]:
@@ -80,7 +94,7 @@ def test_shared_head():
 def test_every_span_rule_has_a_case():
     tested = set(CASES) | {"amount-object", "suffix-shared-head"}
     assert set(RULE_RANK) <= tested
-    assert tested - {"abbreviation", "nested-org"} <= set(RULE_RANK)  # these two are never ranked
+    assert tested - {"abbreviation", "nested-org", "gazetteer-short"} <= set(RULE_RANK)  # never ranked: added after
 
 
 def names_in(sentence: str) -> set[str]:

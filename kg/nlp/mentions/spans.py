@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.nlp import lexicon as L
-from kg.nlp.gazetteer import DISTRICT_FORMS, DIVISIONS, trie_regex
+from kg.nlp.gazetteer import DISTRICT_FORMS, trie_regex
 from kg.model import Token
 
 PUNCT = set("，,。；;：:！!？?、\n\t ")
@@ -18,10 +18,6 @@ SUFFIX_RE = re.compile("|".join(re.escape(s) for s in SUFFIXES))
 MAX_NAME = 32
 PLACE_START_RE = re.compile(trie_regex(f for f in DISTRICT_FORMS if len(f) >= 2))
 SUFFIX_END_RE = re.compile("(" + "|".join(re.escape(x) for x in SUFFIXES if len(x) >= 2) + ")$")
-# a city (or province) followed by one of its own counties: 上海黄浦区, 南京市江宁区, 烟台莱阳市
-CITY_COUNTY_RE = re.compile("(" + trie_regex(f for u in DIVISIONS.values() if u.level != "county"
-                                             for f in (u.name, u.short) if f)
-                            + ")(" + trie_regex(u.name for u in DIVISIONS.values() if u.level == "county") + ")")
 
 
 @dataclass
