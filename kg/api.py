@@ -111,17 +111,11 @@ def _writing(path: Path, wait: float, on_wait):
 def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool, t0: float,
              waiting: float = 0.0, exports: bool = True) -> BuildOutputs:
     """Write the exports; the report's time becomes the whole call's, stage by stage."""
-    from kg.out.graphview import view_data
-    from kg.out.viewpage import write_view
-
     stages = report.stages
     ttl = html = None
     try:
         if exports:
-            with stages.timed("exports"):
-                ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
-            with stages.timed("view"):
-                html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+            ttl, html = _write_exports(gs, out_dir, stages)
     finally:
         if not in_memory:
             gs.close()
@@ -129,6 +123,20 @@ def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool
         report.stages = type(stages)(waiting=waiting, **stages)
     report.seconds = time.perf_counter() - t0
     return BuildOutputs(report, ttl, html, None if in_memory else gs.root)
+
+
+def _write_exports(gs: GraphStore, out_dir: Path, stages=None) -> tuple[Path, Path]:
+    """OUT/qdkg.ttl and OUT/graph.html of the store's graph, each written atomically."""
+    from contextlib import nullcontext
+
+    from kg.out.graphview import view_data
+    from kg.out.viewpage import write_view
+
+    with stages.timed("exports") if stages is not None else nullcontext():
+        ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
+    with stages.timed("view") if stages is not None else nullcontext():
+        html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
+    return ttl, html
 
 
 def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
@@ -139,15 +147,26 @@ def articles(*, store: GraphStore | str | Path | None = None) -> list[dict]:
     return list_articles(gs)
 
 
-def remove(names: list[str], *, store: str | Path | None = None, wait: float = 60.0, on_wait=None) -> list[str]:
-    """Remove articles (by id or source file name) from the graph; returns the removed ids."""
+def remove(names: list[str], *, store: str | Path | None = None, out: str | Path = DEFAULT_OUT,
+           exports: bool = True, wait: float = 60.0, on_wait=None) -> list[str]:
+    """Remove articles (by id or source file name) from the graph, then refresh out/qdkg.ttl and
+    out/graph.html as `ingest` does (unless `exports` is False); returns the removed ids."""
     from kg.pipeline.run import remove as _remove
     from kg.pipeline.state import staged
 
     path = Path(store if store is not None else default_store_path())
     GraphStore.open_existing(path).close()  # fails clearly when there is no store yet
-    with _writing(path, wait, on_wait), staged(path, fresh=False) as gs:
-        return _remove(gs, names)
+    out_dir = files.check_writable(out) if exports else None
+    with _writing(path, wait, on_wait):
+        with staged(path, fresh=False) as gs:
+            removed = _remove(gs, names)
+        if exports:
+            gs = GraphStore.open_existing(path)
+            try:
+                _write_exports(gs, out_dir)
+            finally:
+                gs.close()
+    return removed
 
 
 def query(spec: str, *, store: GraphStore | str | Path | None = None, params: dict[str, str] | None = None,

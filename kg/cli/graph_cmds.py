@@ -58,10 +58,20 @@ def articles(ctx, fmt):
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
+@click.option("--out", default=Path("exports"), show_default=True, type=click.Path(path_type=Path),
+              help="The folder of qdkg.ttl and graph.html, refreshed after the removal.")
+@click.option("--no-exports", is_flag=True, help="Update the store only, leaving OUT/qdkg.ttl and OUT/graph.html as "
+              "they are (`kg export` and `kg view` write them when wanted).")
 @wait_option
 @click.pass_context
 @handle_errors
-def remove(ctx, names, wait):
-    """Remove articles from the graph, by id (see `kg articles`) or source file name."""
-    removed = api.remove(list(names), store=ctx.obj["store"], wait=wait, on_wait=note)
+def remove(ctx, names, out, no_exports, wait):
+    """Remove articles from the graph, by id (see `kg articles`) or source file name, then
+    refresh OUT/qdkg.ttl and OUT/graph.html as `kg ingest` does."""
+    removed = api.remove(list(names), store=ctx.obj["store"], out=out, exports=not no_exports, wait=wait,
+                         on_wait=note)
     click.echo(f"Removed {len(removed)} article(s): {', '.join(removed)}.")
+    if no_exports:
+        click.echo("Exports not refreshed (--no-exports: kg export, kg view).")
+    else:
+        click.echo(f"Wrote {out / 'qdkg.ttl'} and {out / 'graph.html'}.")

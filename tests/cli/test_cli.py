@@ -260,10 +260,31 @@ def test_ingest_articles_remove(tmp_path):
     lines = res.output.splitlines()
     assert lines[0] == "id,source,number,date,page,district,sentences,title"
     assert len(lines) == 2 and ",one.txt,1,,,即墨区,1," in lines[1]
-    res = runner.invoke(cli, ["--store", store, "remove", "one.txt"])
-    assert res.exit_code == 0 and res.output.startswith("Removed 1 article(s): art-")
-    res = runner.invoke(cli, ["--store", store, "remove", "one.txt"])
+    out = tmp_path / "o"
+    assert "青岛科学仪器产业园" in (out / "qdkg.ttl").read_text(encoding="utf-8")
+    res = runner.invoke(cli, ["--store", store, "remove", "one.txt", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    removed, wrote = res.output.splitlines()
+    assert removed.startswith("Removed 1 article(s): art-")
+    assert wrote == f"Wrote {out / 'qdkg.ttl'} and {out / 'graph.html'}."
+    # regression test (bug fixed): kg remove left the exports as they were, while kg ingest refreshes them
+    assert "青岛科学仪器产业园" not in (out / "qdkg.ttl").read_text(encoding="utf-8")
+    assert "青岛科学仪器产业园" not in (out / "graph.html").read_text(encoding="utf-8")
+    res = runner.invoke(cli, ["--store", store, "remove", "one.txt", "--out", str(out)])
     assert res.exit_code == 2 and "kg articles" in res.output
+
+
+def test_remove_no_exports_leaves_them(tmp_path):
+    data = ROOT / "tests" / "data" / "incremental"
+    store, out = str(tmp_path / "s"), tmp_path / "o"
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--store", store, "build", str(data / "a.txt"), str(data / "b.txt"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    before = (out / "qdkg.ttl").read_bytes()
+    res = runner.invoke(cli, ["--store", store, "remove", "a.txt", "--out", str(out), "--no-exports"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-1] == "Exports not refreshed (--no-exports: kg export, kg view)."
+    assert (out / "qdkg.ttl").read_bytes() == before
 
 
 def test_ingest_no_exports_updates_the_store_only(tmp_path):

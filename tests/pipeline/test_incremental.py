@@ -83,7 +83,7 @@ def test_on_disk_generations_equal_a_fresh_build(tmp_path):
     api.ingest([inbox / "b.txt", inbox / "f.txt"], store=store, out=tmp_path / "out")
     (inbox / "b.txt").write_text(texts["b.txt"][1], encoding="utf-8")
     api.ingest([inbox / "b.txt", inbox / "d.txt"], store=store, out=tmp_path / "out")
-    api.remove(["a.txt"], store=store)
+    api.remove(["a.txt"], store=store, out=tmp_path / "out")
     present = {n: (inbox / n).read_text(encoding="utf-8") for n in ("b.txt", "c.txt", "d.txt", "f.txt")}
     assert api.export("nt", store=store) == _fresh_export(tmp_path / "fresh", present)
 

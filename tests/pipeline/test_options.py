@@ -34,7 +34,7 @@ def test_ingest_and_remove_keep_the_build_threshold(strict_store):
     api.ingest([strict_store / "new.txt"], store=store, out=strict_store / "O")
     assert below(store, 0.5) == 0
     assert BuildState.of(GraphStore.open_existing(store)).options() == {"min_confidence": 0.5}
-    assert api.remove(["new.txt"], store=store)
+    assert api.remove(["new.txt"], store=store, out=strict_store / "O")
     assert below(store, 0.5) == 0
 
 
