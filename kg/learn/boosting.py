@@ -18,7 +18,7 @@ def require_lightgbm():
 
 
 def fit_forest(rows: list[list[str]], labels: list[int], *, rounds: int = 300, rate: float = 0.05,
-               leaves: int = 15, min_leaf: int = 20, seed: int = 1) -> Forest:
+               leaves: int = 15, min_leaf: int = 20, max_depth: int = -1, seed: int = 1) -> Forest:
     """Trees for P(label=1 | features), as a Forest."""
     lgb = require_lightgbm()
     import numpy as np
@@ -30,6 +30,7 @@ def fit_forest(rows: list[list[str]], labels: list[int], *, rounds: int = 300, r
     x = sp.csr_matrix((np.ones(len(cells), dtype=np.float32), ([r for r, _ in cells], [c for _, c in cells])),
                       shape=(len(rows), len(names)))
     params = {"objective": "binary", "learning_rate": rate, "num_leaves": leaves, "min_data_in_leaf": min_leaf,
+              "max_depth": max_depth,
               "feature_fraction": 0.5, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
               "seed": seed, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1}
     booster = lgb.train(params, lgb.Dataset(x, np.array(labels, dtype=np.float64), feature_name="auto"), rounds)

@@ -142,6 +142,7 @@ class Settings:
     tree_rate: float = 0.05
     leaves: int = 15
     min_leaf: int = 20  # candidates in a leaf, at least
+    max_depth: int = -1  # levels of a tree, at most (-1: no bound but the leaves)
 
 
 def fit_scorer(examples: list[Example], settings: Settings = Settings()) -> PairScorer:
@@ -172,7 +173,7 @@ def _fit(examples: list[Example], keep: set[str], st: Settings) -> PairScorer:
     rows, labels = _rows(examples, keep)
     if st.model == "trees":
         forest = fit_forest(rows, labels, rounds=st.rounds, rate=st.tree_rate, leaves=st.leaves,
-                            min_leaf=st.min_leaf)
+                            min_leaf=st.min_leaf, max_depth=st.max_depth)
         return PairScorer({}, {}, forest=forest)
     return PairScorer(fit(rows, labels, epochs=st.epochs, rate=st.rate, l2=st.l2), {})
 

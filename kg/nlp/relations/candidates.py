@@ -215,16 +215,29 @@ def article_features(candidates: list[Candidate]) -> None:
     sentences the same pair is a candidate and is stated by a rule, and how many candidates of
     the relation its subject and its object have."""
     pairs, stated, subjects, objects = Counter(), Counter(), Counter(), Counter()
-    for c in candidates:
-        pairs[c.subject.key, c.predicate, c.object.key] += 1
-        stated[c.subject.key, c.predicate, c.object.key] += c.rule is not None
-        subjects[c.subject.key, c.predicate] += 1
-        objects[c.object.key, c.predicate] += 1
-    for c in candidates:
-        k = (c.subject.key, c.predicate, c.object.key)
-        c.own += ["art-pair:" + _bucket(pairs[k], (1, 2, 3, 5)), "art-stated:" + _bucket(stated[k], (0, 1, 2)),
-                  "art-subj:" + _bucket(subjects[k[:2]], (1, 3, 10)),
-                  "art-obj:" + _bucket(objects[c.object.key, c.predicate], (1, 3, 10, 30))]
+    keys = [(c.subject.key, c.predicate, c.object.key) for c in candidates]
+    for c, k in zip(candidates, keys):
+        pairs[k] += 1
+        stated[k] += c.rule is not None
+        subjects[k[:2]] += 1
+        objects[k[2], k[1]] += 1
+    for c, k in zip(candidates, keys):
+        c.own += [_ART_LABELS["art-pair", pairs[k]], _ART_LABELS["art-stated", stated[k]],
+                  _ART_LABELS["art-subj", subjects[k[:2]]], _ART_LABELS["art-obj", objects[k[2], k[1]]]]
+
+
+class _ArtLabels(dict):
+    """"art-pair:2" and the like, made once: (name, count) -> the feature."""
+
+    EDGES = {"art-pair": (1, 2, 3, 5), "art-stated": (0, 1, 2), "art-subj": (1, 3, 10), "art-obj": (1, 3, 10, 30)}
+
+    def __missing__(self, key):
+        name, n = key
+        label = self[key] = f"{name}:{_bucket(n, self.EDGES[name])}"
+        return label
+
+
+_ART_LABELS = _ArtLabels()
 
 
 def _ends(v, s, o) -> str:

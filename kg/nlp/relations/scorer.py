@@ -43,9 +43,18 @@ class PairScorer(LinearModel):
 
     def probabilities(self, cs: list[Candidate]) -> list[float]:
         """P(the sentence states c) of each candidate."""
-        if self.forest is not None:
-            return self.forest.probabilities([c.named_features() for c in cs])
-        return [self.score(c.predicate, c.features, c.own) for c in cs]
+        if self.forest is None:
+            return [self.score(c.predicate, c.features, c.own) for c in cs]
+        if not hasattr(self, "_columns"):  # relation -> its feature -> the forest's column
+            self._columns: dict[str, dict[str, int]] = {}
+            for col, name in enumerate(self.forest.features):
+                p, _, f = name.partition("|")
+                self._columns.setdefault(p, {})[f] = col
+        rows = []
+        for c in cs:
+            cols = self._columns.get(c.predicate, {})
+            rows.append([cols[f] for f in ("", *c.features, *c.own) if f in cols])
+        return self.forest.probabilities_of(rows)
 
     def probability(self, c: Candidate) -> float:
         return self.probabilities([c])[0]
