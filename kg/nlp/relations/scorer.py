@@ -52,8 +52,11 @@ class PairScorer(LinearModel):
                 self._columns.setdefault(p, {})[f] = col
         rows = []
         for c in cs:
-            cols = self._columns.get(c.predicate, {})
-            rows.append([cols[f] for f in ("", *c.features, *c.own) if f in cols])
+            get = self._columns.get(c.predicate, {}).get
+            row = [k for k in map(get, c.features) if k is not None]
+            row += [k for k in map(get, c.own) if k is not None]
+            bias = get("")
+            rows.append(row if bias is None else row + [bias])
         return self.forest.probabilities_of(rows)
 
     def probability(self, c: Candidate) -> float:
