@@ -1,7 +1,8 @@
-"""The learned models of extraction: logistic regressions over string features, their weights a
-small JSON file in the package (kg/nlp/data/), made by `kg train` (kg.learn) from gold
-annotations and their texts. The pair scorer (kg.nlp.relations.scorer) and the mention filter
-(kg.nlp.mentions.keep) are two of them.
+"""The learned models of extraction over string features, each a small JSON file in the package
+(kg/nlp/data/), made by `kg train` (kg.learn) from gold annotations and their texts: the mention
+filter (kg.nlp.mentions.keep), a logistic regression, and the pair scorer
+(kg.nlp.relations.scorer), boosted trees (kg.nlp.forest) or a logistic regression. Both keep
+their thresholds and provenance here.
 
 Each has a default (`Shipped`): the file named by its environment variable if set (`none`: no
 model, the rules alone), else the package's file; `set` replaces it, as jieba lets you replace
