@@ -125,16 +125,14 @@ def _outputs(gs: GraphStore, report: BuildReport, out_dir: Path, in_memory: bool
     return BuildOutputs(report, ttl, html, None if in_memory else gs.root)
 
 
-def _write_exports(gs: GraphStore, out_dir: Path, stages=None) -> tuple[Path, Path]:
-    """OUT/qdkg.ttl and OUT/graph.html of the store's graph, each written atomically."""
-    from contextlib import nullcontext
-
+def _write_exports(gs: GraphStore, out_dir: Path, stages) -> tuple[Path, Path]:
+    """OUT/qdkg.ttl and OUT/graph.html of the store's graph, each written atomically and timed."""
     from kg.out.graphview import view_data
     from kg.out.viewpage import write_view
 
-    with stages.timed("exports") if stages is not None else nullcontext():
+    with stages.timed("exports"):
         ttl = files.write_atomic(out_dir / "qdkg.ttl", _export.export_parts(gs, "ttl"))
-    with stages.timed("view") if stages is not None else nullcontext():
+    with stages.timed("view"):
         html = write_view(view_data(gs), out_dir / "graph.html", title="qdkg graph")
     return ttl, html
 
@@ -151,6 +149,7 @@ def remove(names: list[str], *, store: str | Path | None = None, out: str | Path
            exports: bool = True, wait: float = 60.0, on_wait=None) -> list[str]:
     """Remove articles (by id or source file name) from the graph, then refresh out/qdkg.ttl and
     out/graph.html as `ingest` does (unless `exports` is False); returns the removed ids."""
+    from kg.pipeline.run import Stages
     from kg.pipeline.run import remove as _remove
     from kg.pipeline.state import staged
 
@@ -163,7 +162,7 @@ def remove(names: list[str], *, store: str | Path | None = None, out: str | Path
         if exports:
             gs = GraphStore.open_existing(path)
             try:
-                _write_exports(gs, out_dir)
+                _write_exports(gs, out_dir, Stages())
             finally:
                 gs.close()
     return removed

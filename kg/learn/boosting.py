@@ -46,7 +46,10 @@ def forest_of(dump: dict, names: list[str]) -> Forest:
     def add(node: dict, level: int) -> int:
         nonlocal depth
         k = len(feature)
-        feature.append(-1), absent.append(k), present.append(k), value.append(0.0)
+        feature.append(-1)
+        absent.append(k)
+        present.append(k)
+        value.append(0.0)
         if "leaf_value" in node or "split_feature" not in node:
             value[k] = float(node.get("leaf_value", 0.0))
             depth = max(depth, level)

@@ -167,12 +167,17 @@ QINGDAO_LOCAL = frozenset(QINGDAO_DISTRICTS)
 
 # a city (or province) followed by one of its own counties, by name or short form: 上海黄浦区,
 # 南京市江宁区, 烟台莱阳市, 无锡锡山, 成都大邑
-_COUNTIES_BY_FORM: dict[str, list[Division]] = {}
-for _unit in DIVISIONS.values():
-    if _unit.level == "county":
-        for _form in {_unit.name, _unit.short} - {""}:
-            if len(_form) >= 2:
-                _COUNTIES_BY_FORM.setdefault(_form, []).append(_unit)
+def _counties_by_form() -> dict[str, list[Division]]:
+    out: dict[str, list[Division]] = {}
+    for unit in DIVISIONS.values():
+        if unit.level == "county":
+            for form in {unit.name, unit.short} - {""}:
+                if len(form) >= 2:
+                    out.setdefault(form, []).append(unit)
+    return out
+
+
+_COUNTIES_BY_FORM = _counties_by_form()
 CITY_COUNTY_RE = re.compile("(" + trie_regex(f for f, name in DISTRICT_FORMS.items()
                                              if name in DIVISIONS and DIVISIONS[name].level != "county")
                             + ")(" + trie_regex(_COUNTIES_BY_FORM) + ")")

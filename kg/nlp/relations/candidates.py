@@ -222,22 +222,17 @@ def article_features(candidates: list[Candidate]) -> None:
         subjects[k[:2]] += 1
         objects[k[2], k[1]] += 1
     for c, k in zip(candidates, keys):
-        c.own += [_ART_LABELS["art-pair", pairs[k]], _ART_LABELS["art-stated", stated[k]],
-                  _ART_LABELS["art-subj", subjects[k[:2]]], _ART_LABELS["art-obj", objects[k[2], k[1]]]]
+        c.own += [_art_label("art-pair", pairs[k]), _art_label("art-stated", stated[k]),
+                  _art_label("art-subj", subjects[k[:2]]), _art_label("art-obj", objects[k[2], k[1]])]
 
 
-class _ArtLabels(dict):
-    """"art-pair:2" and the like, made once: (name, count) -> the feature."""
-
-    EDGES = {"art-pair": (1, 2, 3, 5), "art-stated": (0, 1, 2), "art-subj": (1, 3, 10), "art-obj": (1, 3, 10, 30)}
-
-    def __missing__(self, key):
-        name, n = key
-        label = self[key] = f"{name}:{_bucket(n, self.EDGES[name])}"
-        return label
+ART_EDGES = {"art-pair": (1, 2, 3, 5), "art-stated": (0, 1, 2), "art-subj": (1, 3, 10), "art-obj": (1, 3, 10, 30)}
 
 
-_ART_LABELS = _ArtLabels()
+@lru_cache(maxsize=256)
+def _art_label(name: str, n: int) -> str:
+    """"art-pair:2" and the like, made once."""
+    return f"{name}:{_bucket(n, ART_EDGES[name])}"
 
 
 def _ends(v, s, o) -> str:

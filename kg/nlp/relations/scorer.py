@@ -29,6 +29,14 @@ class PairScorer(LinearModel):
     vetoes: dict[str, float] = field(default_factory=dict)
     forest: Forest | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # relation -> its feature -> the forest's column (the forest keys "relation|feature")
+        self._columns: dict[str, dict[str, int]] = {}
+        for col, name in enumerate(self.forest.features if self.forest is not None else ()):
+            p, _, f = name.partition("|")
+            self._columns.setdefault(p, {})[f] = col
+
     def to_json(self) -> dict:
         out = {**super().to_json(), "vetoes": self.vetoes}
         if self.forest is not None:
@@ -45,11 +53,6 @@ class PairScorer(LinearModel):
         """P(the sentence states c) of each candidate."""
         if self.forest is None:
             return [self.score(c.predicate, c.features, c.own) for c in cs]
-        if not hasattr(self, "_columns"):  # relation -> its feature -> the forest's column
-            self._columns: dict[str, dict[str, int]] = {}
-            for col, name in enumerate(self.forest.features):
-                p, _, f = name.partition("|")
-                self._columns.setdefault(p, {})[f] = col
         rows = []
         for c in cs:
             get = self._columns.get(c.predicate, {}).get
