@@ -154,7 +154,7 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     x0 = y0 = row_h = 0.0
     for part in parts:
         r = radius[id(part)]
-        sub = g.subgraph(part)
+        sub = _induced(g, part)
         if nx.is_tree(sub):  # most parts are stars and chains: a radial tree spreads them evenly
             pos = _radial(sub, r)
         else:
@@ -181,13 +181,23 @@ def layout(data: ViewData) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _induced(g: nx.Graph, nodes) -> nx.Graph:
+    """The subgraph of `nodes`, its nodes and edges in sorted order: a networkx subgraph view
+    iterates a small node set in the set's own order, which changes with Python's string hashing
+    from one run to the next, and the spring layout with it."""
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(nodes).edges()))
+    return sub
+
+
 def _spring_with_rings(g: nx.Graph, r: float) -> dict[str, tuple[float, float]] | None:
     """The nodes with more than one link by a fixed-seed spring layout; each node's leaves (nodes
     with one link) on a ring around it, wide enough for their labels. None without numpy."""
     core = [n for n in g if g.degree(n) > 1]
     try:
         pos = {n: (float(x), float(y)) for n, (x, y) in
-               nx.spring_layout(g.subgraph(core), seed=7, scale=r, iterations=100, k=3 / len(core) ** 0.5).items()}
+               nx.spring_layout(_induced(g, core), seed=7, scale=r, iterations=100, k=3 / len(core) ** 0.5).items()}
     except ImportError:
         return None
     for n in sorted(core):

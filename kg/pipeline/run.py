@@ -11,6 +11,7 @@ contribution (mentions and facts, no text), and each article's text is reloaded 
 is written."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -72,7 +73,23 @@ def extract_source(src: Source) -> list[tuple[Extraction, str]]:
     """Parse one decoded file into articles and extract each (runs in worker processes)."""
     simplified = to_simplified(src.text)
     script = detect_script(src.text)
-    return [(extract_article(article, src.text, simplified), script) for article in parse(src)]
+    out = [(extract_article(article, src.text, simplified), script) for article in parse(src)]
+    _settle_once()
+    return out
+
+
+_settled = False
+
+
+def _settle_once() -> None:
+    """After a process's first file, when the segmenter, the models and the gazetteer are loaded,
+    put what is alive out of the garbage collector's reach (gc.freeze): those tables live as long
+    as the process, and the collections that each article's candidate relations set off no longer
+    walk their quarter million objects (about 8 % of extraction time)."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.freeze()
 
 
 AUTO_JOBS_CHARS = 300_000  # below this, starting workers (each loads jieba, ~1 s) costs more than it saves
