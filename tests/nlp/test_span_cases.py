@@ -142,3 +142,13 @@ def test_short_county_names(name, canonical, script):
     s = f"{name}今年新签约项目12个。"
     found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "gazetteer")
     assert found == {(canonical, ("District",))}
+
+
+# regression test (bug fixed): a place name ending in a character jieba tags as a measure word
+# (石桥|口) cut the name after it (融合创新区 alone, then nothing)
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("name", ["青岛石桥口融合创新区", "烟台河口高新区"])
+def test_place_name_ending_like_a_measure_word(name, script):
+    s = f"{name}集聚了一批企业。"
+    found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")
+    assert name in {k for k, _ in found}

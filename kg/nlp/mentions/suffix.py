@@ -12,6 +12,10 @@ from kg.nlp.segment import Segmenter
 from kg.nlp.mentions.spans import (AMBIGUOUS_VERBS, CLOSE_OPEN, GOVERNING_ENDINGS, MAX_NAME, NOMINAL_POS, OPEN_CLOSE, PLACE_START_RE,
                     PROPER_POS, PUNCT, STOP_POS, SUFFIX_END_RE, SUFFIX_RE, TIME_RE, Span, tok_index, token_at)
 
+# one-character ends of place names that jieba may tag as measure words (q)
+TOPONYM_ENDS = set("口头湾庄屯堡寨岗坡台")
+
+
 def _walk_left(s: str, tokens: list[Token], first: int, seg: Segmenter) -> int:
     """Index of the first token of a name whose head starts at token `first`.
 
@@ -86,6 +90,8 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
         return i - 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
     if t.pos in ("m", "eng", "q") and any(x.word in ("年产", "年产能") for x in tokens[max(0, i - 2):i]):
         return i - 1
+    if t.pos == "q" and w in TOPONYM_ENDS and prev is not None and prev.pos == "ns":
+        return i - 1  # 石桥|口融合创新区: a place name ending in 口/头/湾…, which jieba calls a measure word
     if t.pos == "m":
         if _numeric_name_part(tokens, i):
             return i - 1
