@@ -152,3 +152,12 @@ def test_place_name_ending_like_a_measure_word(name, script):
     s = f"{name}集聚了一批企业。"
     found = mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")
     assert name in {k for k, _ in found}
+
+
+# regression test (bug fixed): a kind of park (开放型园区, 专业化产业园区) was taken for a name;
+# an abbreviation ending in 化 (中石化) still names one
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_descriptive_words_make_no_name(script):
+    s = "该区打造开放型园区和专业化产业园区，中石化研究院参与建设。"
+    found = {k for k, _ in mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")}
+    assert found == {"中石化研究院"}

@@ -146,6 +146,14 @@ def _has_marker(name: str, modifier_tokens: list[Token], seg: Segmenter) -> bool
     return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or unknown_word(t, seg) for t in modifier_tokens)
 
 
+NAME_POS = {"ns", "nr", "nrt", "nrfg", "nt", "eng", "j"}  # (jieba calls 开放型 nz, 中石化 j)
+
+
+def _descriptive(t: Token) -> bool:
+    """A descriptive word made with 型 or 化 (开放型, 科技型, 专业化): it says what kind, not which."""
+    return t.word in ("型", "化") or (len(t.word) >= 3 and t.word[-1] in "型化" and t.pos not in NAME_POS)
+
+
 ORG_BODY_SUFFIXES = {"中心", "领导小组", "办公室", "委员会", "工作专班", "专班", "服务中心"}
 
 
@@ -163,7 +171,7 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmen
     if re.match(r"^(中国|全国|国家|中华)", name) and set(L.SUFFIX_TYPES.get(suffix, ())) & {
             "Association", "GovernmentBody", "Company", "University", "ResearchInstitute"}:
         return False  # 中国国际商会, 全国总工会: national bodies
-    if all(w in L.GENERIC_WORDS for w in words):
+    if all(t.word in L.GENERIC_WORDS or _descriptive(t) for t in modifier_tokens if t.word not in "“”（）()—-·"):
         return True
     marked = _has_marker(name, modifier_tokens, seg)
     if name.endswith(L.STRONG_INITIATIVE_SUFFIXES) and len(text) >= 4:
