@@ -164,6 +164,14 @@ def test_district_prefix_is_cut_from_the_written_name():
     ("预计总投资逾百亿元的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "10000000000")),  # a round number in words
     ("青岛海洋数字产业园总投资两百亿元。", ("totalInvestmentCNY", "20000000000")),
     ("海川集团拟投资30亿元打造的青岛海洋数字产业园开工。", ("totalInvestmentCNY", "3000000000")),
+    # regression tests (bugs fixed): 投资金额, 平方千米, ㎡, thousands separators, 总规划 N 亩, and
+    # 投资X元建设Y without 的 were not read
+    ("青岛海洋数字产业园投资金额80亿元。", ("totalInvestmentCNY", "8000000000")),
+    ("青岛海洋数字产业园面积2.53平方千米。", ("areaM2", "2530000")),
+    ("青岛海洋数字产业园建成面积51万㎡。", ("areaM2", "510000")),
+    ("青岛海洋数字产业园占地面积约202,835平方米。", ("areaM2", "202835")),
+    ("青岛海洋数字产业园总规划3000亩。", ("areaM2", "2000010")),
+    ("海川集团计划投资3.5亿元建设青岛海洋数字产业园。", ("totalInvestmentCNY", "350000000")),
 ])
 def test_amount_units(sentence, expected):
     """Each unit converts as the guidelines say, for the park the sentence names."""
@@ -224,3 +232,13 @@ def test_amount_is_not_the_place_s(text, script):
     text = to_traditional(text) if script == "zh-Hant" else text
     (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
     assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("青岛海洋数字产业园项目", "1600000000")]
+
+
+# regression test (bug fixed): a project named as two things joined by 及 (A产业基地及研发中心项目)
+# was cut at 及, and its amount went to the first half
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_a_project_joined_by_ji_is_one_name(script):
+    text = "市南：测试\n星澜新能源产业基地及研发中心项目总投资12亿元。\n"
+    text = to_traditional(text) if script == "zh-Hant" else text
+    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
+    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("星澜新能源产业基地及研发中心项目", "1200000000")]

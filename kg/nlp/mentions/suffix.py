@@ -106,6 +106,17 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
     return i - 1
 
 
+def _joined_project(s: str, tokens: list[Token], a: int, seg: Segmenter) -> int:
+    """The first token of a project named as two things joined by 及 (A产业基地及研发中心项目,
+    A热管理系统及铝箱体生产项目): 项目 covers both halves unless the first is a project itself."""
+    if a < 2 or tokens[a - 1].word != "及":
+        return a
+    b = _walk_left(s, tokens, a - 1, seg)
+    if b >= a - 1 or s[tokens[b].start:tokens[a - 1].start].endswith("项目"):
+        return a
+    return b
+
+
 def unknown_word(t: Token, seg: Segmenter) -> bool:
     """A Han word the dictionary does not know (found by the HMM): name material."""
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,}", t.word)) and seg.frequency(t.word) == 0
@@ -183,7 +194,7 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmen
     return False
 
 
-PLANNED_RE = re.compile(r"(面积|用地|建设|总投资|占地|范围|区域|布局|人口|建筑)")
+PLANNED_RE = re.compile(r"(面积|用地|建设|总投资|占地|范围|区域|布局|人口|建筑|约?\d)")  # (规划3000亩: an area)
 
 
 def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
@@ -197,6 +208,8 @@ def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
         suffix = m.group()  # the longest suffix starting here (SUFFIX_RE tries longer ones first)
         first = token_at(tokens, m.start())  # the head's token, which may start before the suffix (国际博览|中心)
         a = _walk_left(s, tokens, first, seg)
+        if suffix == "项目":
+            a = _joined_project(s, tokens, a, seg)
         # the suffix token itself may be a longer word ending in the suffix
         a = _trim_generic_left(s, tokens, a, first + 1)
         start = tokens[a].start if a <= first else tokens[first].start

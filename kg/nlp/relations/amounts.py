@@ -9,19 +9,21 @@ from kg.model import AmountMention, Mention
 from kg.nlp.relations.view import Context, clause_index, clauses_of, core
 
 AMOUNT_RE = re.compile(
-    r"(?P<kind>总投资额|总投资|投资总额|计划投资|投资额|注册资本|注册资金|总占地面积|占地面积|占地|总建筑面积|建筑面积|"
-    r"规划用地面积|规划用地|用地面积|用地|建设面积|规划面积|面积|投资)"
-    r"(?:约为|约|达到|达|近|超过|超|逾|为|共|高达)?(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九]?[十百千](?=[亿万]))"
-    r"(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|平米|亩|公顷|平方公里)?")
+    r"(?P<kind>总投资额|总投资|投资总额|投资金额|计划投资|投资额|注册资本|注册资金|总占地面积|占地面积|占地|总建筑面积|建筑面积|"
+    r"规划用地面积|规划用地|用地面积|用地|建设面积|规划面积|面积|总规划|投资)"
+    r"(?:约为|约|达到|达|近|超过|超|逾|为|共|高达)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九]?[十百千](?=[亿万]))"
+    r"(?P<unit>亿|万|千)?(?P<cur>元|美元|平方米|平米|㎡|亩|公顷|平方公里|平方千米)?")
 # 百亿元, 两百亿元, 十亿元: a round number in words before 亿 or 万
 WORD_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 WORD_TENS = {"十": 10, "百": 100, "千": 1000}
 # square metres per unit of area (GUIDELINES: 亩 = 666.67 m², 公顷 = 10,000 m², 平方公里 = 1,000,000 m²)
-AREA_UNITS = {"平方米": Decimal(1), "平米": Decimal(1), "亩": Decimal("666.67"), "公顷": Decimal(10000),
-              "平方公里": Decimal(1000000)}
-AREA_KINDS = ("占地", "用地", "规划用地")
-AREA_RE = re.compile(r"(?:在|约|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万)?(?P<cur>平方米|平方公里)(?:内|的|范围内)")
-BUILT_THE_RE = re.compile(r"(?:元)?(?:人民币)?(?:打造|建设|兴建|新建|建成|实施|规划建设|投资建设)的")
+AREA_UNITS = {"平方米": Decimal(1), "平米": Decimal(1), "㎡": Decimal(1), "亩": Decimal("666.67"),
+              "公顷": Decimal(10000), "平方公里": Decimal(1000000), "平方千米": Decimal(1000000)}
+AREA_KINDS = ("占地", "用地", "规划用地", "总规划")  # (总规划3000亩: an area; 总规划 with money is no amount)
+AREA_RE = re.compile(r"(?:在|约|共)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万)?(?P<cur>平方米|平方公里|平方千米)(?:内|的|范围内)")
+# 投资150亿元打造的Y项目, 投资6亿元建设Y项目: Y is what the amount is of
+BUILT_THE_RE = re.compile(r"(?:元)?(?:人民币)?(?:打造|建设|兴建|新建|建成|建造|实施|规划建设|投资建设)的?")
 UNITS = {"亿": Decimal(100000000), "万": Decimal(10000), "千": Decimal(1000), None: Decimal(1)}
 
 
@@ -29,7 +31,7 @@ def _number(text: str) -> Decimal:
     """12.5 -> 12.5; 百 -> 100, 两百 -> 200, 十 -> 10."""
     if text[-1] in WORD_TENS:
         return Decimal(WORD_DIGITS.get(text[:-1], 1) * WORD_TENS[text[-1]])
-    return Decimal(text)
+    return Decimal(text.replace(",", ""))  # 202,835
 
 
 def _amounts_in(s: str):
@@ -95,7 +97,9 @@ def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_inde
         if re.match(r"^(元)?的?(\d+|[一二三四五六七八九十百千两几多]+)(余|多)?(个|家|项|座|批|类)", after):
             continue  # 总投资1436亿元的177个重大项目: the amount of a count of unnamed things
         follow = None
-        built = BUILT_THE_RE.match(after)  # 投资150亿元打造的Y项目: the Y after the verb and 的
+        built = BUILT_THE_RE.match(after)  # 投资150亿元打造(的)Y项目: the Y after the verb
+        if built and not built.group().endswith("的") and prop != "totalInvestmentCNY":
+            built = None  # (在34.2平方公里内打造以Y为核心…: not Y's area)
         if built or after.startswith("的") or mt.group().endswith("的"):
             end = mt.end() + (built.end() if built else 0 if mt.group().endswith("的") else 1)
             follow = next((m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)),
