@@ -161,3 +161,11 @@ def test_descriptive_words_make_no_name(script):
     s = "该区打造开放型园区和专业化产业园区，中石化研究院参与建设。"
     found = {k for k, _ in mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")}
     assert found == {"中石化研究院"}
+
+
+# regression test (bug fixed): a count before a list (帮助500余家企业及…) became a member's name
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_a_count_is_no_list_member(script):
+    s = "可帮助500余家两市企业及周边贸易企业入驻星澜、云启等电商平台。"
+    found = {k for k, _ in mentions_of(to_traditional(s) if script == "zh-Hant" else s, "list-member")}
+    assert not any("500" in k for k in found)

@@ -79,6 +79,7 @@ def _split_list(inner: str, offset: int) -> list[tuple[int, int]]:
 LIST_RE = re.compile(r"(?:等|在内的)(?P<n>\d+|[一二三四五六七八九十百两几多]+)?(?:余|多)?(?P<cl>家|个|项|座|只|场|所|批)?"
                      r"(?:(?P<mid>[\u4e00-\u9fff]{0,8}?)(?P<head>" + "|".join(sorted(L.LIST_HEADS, key=len, reverse=True))
                      + r"|[\u4e00-\u9fff](?=[，,。；;、]|$)))?")
+COUNT_RE = re.compile(r"\d+(?:余|多)?[家个项所批座]")
 GENERIC_LIST_HEADS = {"部门", "机构", "单位", "载体", "工作", "措施", "政策"}
 
 
@@ -140,8 +141,8 @@ def list_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
             if b - a >= 2 and s[a] == "“" and s[b - 1] == "”":
                 a, b = a + 1, b - 1
             piece = s[a:b]
-            if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece):
-                continue
+            if not (2 <= len(piece) <= 20) or re.search(r"[，,。的“”]", piece) or COUNT_RE.search(piece):
+                continue  # (帮助500余家两市: a count of unnamed things is no member's name)
             toks = [t for t in tokens if a <= t.start and t.end <= b]
             if len(piece) > 3 and any((t.word in L.GOVERNING_VERBS and t.word not in L.NAME_VERBS) or
                                       (t.pos == "v" and seg.frequency(t.word) >= 50 and t.word not in L.NAME_VERBS)
