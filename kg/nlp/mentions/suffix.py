@@ -157,7 +157,7 @@ def _has_marker(name: str, modifier_tokens: list[Token], seg: Segmenter) -> bool
     return any((t.pos in PROPER_POS and t.word not in L.GENERIC_WORDS) or unknown_word(t, seg) for t in modifier_tokens)
 
 
-NAME_POS = {"ns", "nr", "nrt", "nrfg", "nt", "eng", "j"}  # (jieba calls 开放型 nz, 中石化 j)
+NAME_POS = PROPER_POS - {"nz"}  # the tags of names, but nz: jieba calls 开放型 nz (and 中石化 j)
 
 
 def _descriptive(t: Token) -> bool:
