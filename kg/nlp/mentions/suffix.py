@@ -170,7 +170,8 @@ ORG_BODY_SUFFIXES = {"中心", "领导小组", "办公室", "委员会", "工作
 
 def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmenter) -> bool:
     """True when the modifier carries no name: 重点项目, 服务平台, 工作机制, 电商产业园."""
-    words = [t.word for t in modifier_tokens if t.word not in "“”（）()—-·"]
+    inner = [t for t in modifier_tokens if t.word not in "“”（）()—-·"]
+    words = [t.word for t in inner]
     if not words:
         return True
     text = "".join(words)
@@ -182,7 +183,7 @@ def is_generic(name: str, modifier_tokens: list[Token], suffix: str, seg: Segmen
     if re.match(r"^(中国|全国|国家|中华)", name) and set(L.SUFFIX_TYPES.get(suffix, ())) & {
             "Association", "GovernmentBody", "Company", "University", "ResearchInstitute"}:
         return False  # 中国国际商会, 全国总工会: national bodies
-    if all(t.word in L.GENERIC_WORDS or _descriptive(t) for t in modifier_tokens if t.word not in "“”（）()—-·"):
+    if all(t.word in L.GENERIC_WORDS or _descriptive(t) for t in inner):
         return True
     marked = _has_marker(name, modifier_tokens, seg)
     if name.endswith(L.STRONG_INITIATIVE_SUFFIXES) and len(text) >= 4:
