@@ -242,3 +242,13 @@ def test_a_project_joined_by_ji_is_one_name(script):
     text = to_traditional(text) if script == "zh-Hant" else text
     (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
     assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("星澜新能源产业基地及研发中心项目", "1200000000")]
+
+
+# regression test (bug fixed): after 总投资X元的, the amount went to the firm that starts the
+# project's name (华远电子) instead of the project
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_amount_goes_to_the_whole_name_after_de(script):
+    text = "市南：测试\n总投资50亿元的华远电子年产30万套智能传感器项目开工。\n"
+    text = to_traditional(text) if script == "zh-Hant" else text
+    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
+    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("华远电子年产30万套智能传感器项目", "5000000000")]

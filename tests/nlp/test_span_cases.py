@@ -169,3 +169,23 @@ def test_a_count_is_no_list_member(script):
     s = "可帮助500余家两市企业及周边贸易企业入驻星澜、云启等电商平台。"
     found = {k for k, _ in mentions_of(to_traditional(s) if script == "zh-Hant" else s, "list-member")}
     assert not any("500" in k for k in found)
+
+
+# regression test (bug fixed): a project naming two products after one capacity (年产A与B基地,
+# 年产A及800台B项目) was cut at the conjunction into two names, neither of them the project
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+def test_capacity_names_keep_their_conjunction(script):
+    s = "华远电子年产30万套智能传感器与储能设备生产基地、明德精工年产50条自动化生产线及800台数控机床项目同步开工。"
+    found = {k for k, _ in mentions_of(to_traditional(s) if script == "zh-Hant" else s, "suffix")}
+    assert found == {"华远电子年产30万套智能传感器与储能设备生产基地", "明德精工年产50条自动化生产线及800台数控机床项目"}
+
+
+# regression test (bug fixed): a university at the start of a park's name, and the firm before a
+# project's capacity (A电子年产…项目), were no names of their own, so no one led those projects
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("sentence, found", [
+    ("江南大学智能科技园落地新都区。", {("江南大学", ("University",))}),
+    ("华远电子年产30万套智能传感器项目开工。", {("华远电子", ("Company",))}),
+    ("郫都区年产30万套智能传感器项目开工。", set())])
+def test_nested_firms_of_parks_and_projects(sentence, found, script):
+    assert mentions_of(to_traditional(sentence) if script == "zh-Hant" else sentence, "nested-org") == found

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import re
 
+from kg.nlp.gazetteer import DISTRICT_FORMS
 from kg.nlp.mentions.spans import Span
-from kg.nlp.mentions.suffix import suffix_types
+from kg.nlp.mentions.suffix import CAPACITY_WORDS, suffix_types
 
 
-ORG_PREFIX_RE = re.compile(r"^(.{2,12}?(集团|有限公司|股份公司|公司|控股))(?=.{3,})")
+ORG_PREFIX_RE = re.compile(r"^(.{2,12}?(集团|有限公司|股份公司|公司|控股|大学))(?=.{3,})")
+CAPACITY_PREFIX_RE = re.compile(r"^([^\d年]{2,12}?)(?=" + "|".join(CAPACITY_WORDS) + r")")
 
 
 def nested_org_spans(spans: list[Span], s: str) -> list[Span]:
-    """A firm named at the start of a park or project name: 言鼎集团|莱西医疗产业园."""
+    """A firm named at the start of a park or project name: 言鼎集团|莱西医疗产业园, 江南大学|科技园,
+    and whoever comes before a project's capacity: 华远电子|年产30万套传感器项目."""
     out = []
     for sp in spans:
-        if sp.rule == "suffix" and set(sp.types) & {"Park", "Project"}:
-            m = ORG_PREFIX_RE.match(s[sp.start:sp.end])
+        if sp.rule == "suffix" and set(sp.types) & {"Park", "Project", "Platform"}:
+            name = s[sp.start:sp.end]
+            m = ORG_PREFIX_RE.match(name)
             if m:
+                types = ("University",) if m.group(2) == "大学" else ("Company",)
+                out.append(Span(sp.start, sp.start + m.end(1), types, "nested-org", 0.7))
+                continue
+            m = CAPACITY_PREFIX_RE.match(name)
+            if m and m.group(1) not in DISTRICT_FORMS:
                 out.append(Span(sp.start, sp.start + m.end(1), ("Company",), "nested-org", 0.7))
     return out
 

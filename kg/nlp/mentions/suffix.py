@@ -14,6 +14,7 @@ from kg.nlp.mentions.spans import (AMBIGUOUS_VERBS, CLOSE_OPEN, GOVERNING_ENDING
 
 # one-character ends of place names that jieba may tag as measure words (q)
 TOPONYM_ENDS = set("口头湾庄屯堡寨岗坡台")
+CAPACITY_WORDS = ("年产", "年产能", "年处理", "年加工")  # a capacity inside a project's name
 
 
 def _walk_left(s: str, tokens: list[Token], first: int, seg: Segmenter) -> int:
@@ -88,7 +89,7 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
         return i - 1  # noun-verb-noun compound inside a name: 城市|运行|管理平台
     if t.pos.startswith("v") and t.pos not in NOMINAL_POS and prev is not None and prev.word in DISTRICT_FORMS:
         return i - 1  # 青岛|认知|人工智能研究院: a place then a word jieba calls a verb
-    if t.pos in ("m", "eng", "q") and any(x.word in ("年产", "年产能") for x in tokens[max(0, i - 2):i]):
+    if t.pos in ("m", "eng", "q") and any(x.word in CAPACITY_WORDS for x in tokens[max(0, i - 2):i]):
         return i - 1
     if t.pos == "q" and w in TOPONYM_ENDS and prev is not None and prev.pos == "ns":
         return i - 1  # 石桥|口融合创新区: a place name ending in 口/头/湾…, which jieba calls a measure word
@@ -117,6 +118,19 @@ def _joined_project(s: str, tokens: list[Token], a: int, seg: Segmenter) -> int:
     return b
 
 
+def _capacity_joined(s: str, tokens: list[Token], a: int, seg: Segmenter) -> int:
+    """The first token of a project whose name joins two products after one capacity phrase
+    (A电子年产30万套传感器与储能设备生产基地, A精工年产50条生产线及800台机床项目): there 与/及/和
+    join products, not names."""
+    j = a - 1
+    while j >= 0 and a - j <= 3 and (tokens[j].pos in ("m", "q") or tokens[j].word.isdigit()):
+        j -= 1  # the second product's own count (800台)
+    if j < 1 or tokens[j].word not in ("与", "及", "和"):
+        return a
+    b = _walk_left(s, tokens, j, seg)
+    return b if any(t.word in CAPACITY_WORDS for t in tokens[b:j]) else a
+
+
 def unknown_word(t: Token, seg: Segmenter) -> bool:
     """A Han word the dictionary does not know (found by the HMM): name material."""
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,}", t.word)) and seg.frequency(t.word) == 0
@@ -132,7 +146,7 @@ def _numeric_name_part(tokens: list[Token], i: int) -> bool:
         return True  # 莱芜一路小学
     if nxt in ("号", "期", "号院", "号楼") or w.endswith(("号", "期")):
         return True
-    if any(t.word in ("年产", "年产能", "年处理", "年加工") for t in tokens[max(0, i - 2):i]):
+    if any(t.word in CAPACITY_WORDS for t in tokens[max(0, i - 2):i]):
         return True  # 海澜生物年产20吨原料药项目: a capacity inside a project's name
     if re.fullmatch(r"[A-Za-z0-9\-+]+", w) and i > 0 and tokens[i - 1].pos not in {"m", "x", "q"}:
         return tokens[i - 1].word not in PUNCT
@@ -211,6 +225,7 @@ def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
         a = _walk_left(s, tokens, first, seg)
         if suffix == "项目":
             a = _joined_project(s, tokens, a, seg)
+        a = _capacity_joined(s, tokens, a, seg)
         # the suffix token itself may be a longer word ending in the suffix
         a = _trim_generic_left(s, tokens, a, first + 1)
         start = tokens[a].start if a <= first else tokens[first].start

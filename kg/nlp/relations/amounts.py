@@ -102,8 +102,9 @@ def sentence_amounts(s: str, mentions: list[Mention], sent_start: int, sent_inde
             built = None  # (在34.2平方公里内打造以Y为核心…: not Y's area)
         if built or after.startswith("的") or mt.group().endswith("的"):
             end = mt.end() + (built.end() if built else 0 if mt.group().endswith("的") else 1)
-            follow = next((m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)),
-                          None)
+            near = [m for m in mentions if 0 <= pos[id(m)] - end <= 3 and "District" not in core(m.types)]
+            # the nearest, and of names starting there the whole one (安安年产…项目, not 安安)
+            follow = min(near, key=lambda m: (pos[id(m)], m.start - m.end), default=None)
         if follow is None:
             follow = _stated_of(s, cand, pos, clauses, mt.start(), ctx)
         if follow is None and out and out[-1].sentence == sent_index and prop != "registeredCapitalCNY":
