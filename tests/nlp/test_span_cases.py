@@ -189,3 +189,14 @@ def test_capacity_names_keep_their_conjunction(script):
     ("郫都区年产30万套智能传感器项目开工。", set())])
 def test_nested_firms_of_parks_and_projects(sentence, found, script):
     assert mentions_of(to_traditional(sentence) if script == "zh-Hant" else sentence, "nested-org") == found
+
+
+# regression test (bug fixed): a list right after 引进(了) with no 等 to close it named only its
+# first member, or none after 了; a list of common words names no one
+@pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("sentence, found", [
+    ("园区重点引进了星澜理财、云启人寿、江河证券，集聚效应显现。", {"星澜理财", "云启人寿", "江河证券"}),
+    ("引进人才、资金、技术，推动发展。", set())])
+def test_the_list_after_yinjin(sentence, found, script):
+    got = mentions_of(to_traditional(sentence) if script == "zh-Hant" else sentence, "trigger-引进")
+    assert {k for k, _ in got} == found

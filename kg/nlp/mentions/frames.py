@@ -191,6 +191,8 @@ def trigger_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
                     and (j >= len(tokens) or tokens[j].word in PUNCT or tokens[j].word in L.PARTNER_CUES
                          or tokens[j].word in ("等", "在", "合作", "签约", "共建", "开展")):
                 out.append(Span(run[0].start, tokens[j - 1].end, ("Organization",), f"trigger-{t.word}", 0.5))
+        if t.word in ("引进", "引入"):
+            out.extend(_introduced_list(s, tokens, t.end, seg, t.word))
         if t.word in ("与", "和", "同") and i > 0:
             k = i - 1
             while k >= 0 and tokens[k].pos in PROPER_POS | {"n", "nz"} and tokens[k].word not in PUNCT:
@@ -202,6 +204,25 @@ def trigger_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
                     and not any(x.word in L.GOVERNING_VERBS for x in run) \
                     and 2 <= tokens[i - 1].end - run[0].start <= 10:
                 out.append(Span(run[0].start, tokens[i - 1].end, ("Organization",), "trigger-subject", 0.5))
+    return out
+
+
+def _introduced_list(s: str, tokens: list[Token], at: int, seg: Segmenter, verb: str) -> list[Span]:
+    """The members of a list right after 引进/引入 that ends with its clause: 引进了A、B、C，…
+    (a list closed by 等 is list_spans'). Every member must look like a name, or none is taken."""
+    a = at + 1 if s.startswith("了", at) else at
+    end = re.compile(r"[，,。；;：:（(]|等").search(s, a)
+    chunk = s[a:end.start() if end else len(s)]
+    if "、" not in chunk or (end and end.group() == "等"):
+        return []
+    out, pos = [], a
+    for piece in chunk.split("、"):
+        toks = [t for t in tokens if pos <= t.start and t.end <= pos + len(piece)]
+        if not (2 <= len(piece) <= 12) or re.search(r"[的“”\d]", piece) or not name_like(toks, seg, strict=True) \
+                or any(t.word in L.GOVERNING_VERBS for t in toks):
+            return []
+        out.append(Span(pos, pos + len(piece), ("Organization",), f"trigger-{verb}", 0.5))
+        pos += len(piece) + 1
     return out
 
 
