@@ -8,7 +8,9 @@ that build, ingest and remove write into (`staged`).
   writes use unless told otherwise;
 - `resolution.pickle`: the resolution index (kg.resolve.index) and the store's quad count, so
   that `kg ingest` and `kg remove` resolve and write only what an article changes. When it is
-  missing or from another version, the next write rebuilds it from the extraction cache.
+  missing or from another version, the next write rebuilds it from the extraction cache. What
+  the index keeps per article is in `resolution/`, one record per article (kg.resolve.tables),
+  read when asked for and written when it changes.
 An in-memory store keeps the same state in memory, for as long as the store object lives."""
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kg.rdf import layout
+from kg.resolve.tables import Records
 from kg.rdf.store import GraphStore, check_target, mark
 from kg.model import AmountMention, Article, Block, DateMention, Extraction, Mention, RelationMention, Sentence
 
@@ -126,6 +129,7 @@ class ExtractionCache:
 
 
 INDEX = "resolution.pickle"
+RECORDS = "resolution"
 DIGESTS = "graph-digests.json"
 OPTIONS = "build-options.json"
 CACHE = "extractions"
@@ -195,15 +199,36 @@ class BuildState:
         except Exception:  # noqa: BLE001 - none yet, unreadable or from another version: rebuilt
             return None, None
         from kg.resolve.index import VERSION
-        return (index, quads) if getattr(index, "version", None) == VERSION else (None, None)
+        if getattr(index, "version", None) != VERSION:
+            return None, None
+        if self.folder is not None:
+            index.attach(Records(self._read_record))
+        return index, quads
+
+    def _read_record(self, article_id: str) -> dict:
+        return pickle.loads((self.folder / RECORDS / f"{article_id}.pickle").read_bytes())
 
     def save_index(self, index, quads: int) -> None:
-        data = pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL)
+        """Save the index: its per-article records that changed, then the rest."""
         if self.folder is None:
-            self._memory[INDEX] = data
+            index.keep_records_inline()
+            self._memory[INDEX] = pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL)
             return
+        folder = self.folder / RECORDS
+        if not index.reads_records():  # a new index: every record is written, none of the old ones kept
+            shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(exist_ok=True)
+        for art, record in index.changed_records().items():
+            path = folder / f"{art}.pickle"
+            if record is None:
+                path.unlink(missing_ok=True)
+            else:  # a new file, never an edit: other generations hold links to the old one
+                tmp = folder / f".{art}.tmp"
+                tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, path)
+        index.records_saved()
         tmp = self.folder / f".{INDEX}.tmp"
-        tmp.write_bytes(data)
+        tmp.write_bytes(pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, self.folder / INDEX)
 
     def copy_to(self, target: Path) -> None:
@@ -211,8 +236,9 @@ class BuildState:
         edited, so the copy and the original never share a change)."""
         if self.folder is None:
             return
-        if (self.folder / CACHE).is_dir():
-            shutil.copytree(self.folder / CACHE, target / CACHE, copy_function=_link_or_copy)
+        for name in (CACHE, RECORDS):
+            if (self.folder / name).is_dir():
+                shutil.copytree(self.folder / name, target / name, copy_function=_link_or_copy)
         for name in (DIGESTS, OPTIONS, INDEX):  # also replaced whole (os.replace), never edited: links too
             if (self.folder / name).is_file():
                 _link_or_copy(str(self.folder / name), str(target / name))

@@ -19,8 +19,9 @@ from kg.model import AmountFact, DateFact, Entity, Fact, Resolved
 from kg.nlp.gazetteer import canonical_district
 from kg.resolve.calibration import calibrated
 from kg.resolve.contribution import Contribution, Note, PreKey
+from kg.resolve.tables import PER_ARTICLE, ArticleTable, Records
 
-VERSION = 2  # bump when what the index keeps changes
+VERSION = 3  # bump when what the index keeps changes
 
 
 @dataclass
@@ -47,7 +48,7 @@ class ResolutionIndex:
         self.orders: dict = {}  # id -> (source, number, id)
         self.scripts: dict = {}  # id -> zh-Hans / zh-Hant
         self.sentences: dict = {}  # id -> sentence count
-        self.names: dict = {}  # id -> the pre-keys it names
+        self.names = ArticleTable("names")  # id -> the pre-keys it names (kg.resolve.tables: PER_ARTICLE)
         self.notes: dict[PreKey, Note] = {}
         self.articles_of: dict[PreKey, set] = defaultdict(set)  # pre-key -> articles naming it
         self.district_keys: dict[str, set] = defaultdict(set)  # entity key -> its district pre-keys
@@ -55,9 +56,9 @@ class ResolutionIndex:
         self.alias_votes: dict[str, dict] = defaultdict(dict)  # short -> {article: full}
         self.alias: dict[str, str] = {}  # short -> full, chains followed
         self.entities: dict[str, Entity] = {}
-        self.facts: dict[str, list] = {}
-        self.amounts: dict[str, list] = {}
-        self.dates: dict[str, list] = {}
+        self.facts = ArticleTable("facts")  # id -> its facts, as tuples
+        self.amounts = ArticleTable("amounts")
+        self.dates = ArticleTable("dates")
         self.stated: Counter = Counter()  # statements across articles (stated_by) -> articles making them
         self._pending: dict[str, Contribution] = {}
         self._was: dict = {}  # statement -> its count before this round of changes
@@ -244,6 +245,31 @@ class ResolutionIndex:
                         facts=[f for a in sorted(self.facts) for f in self.facts_of(a)],
                         amounts=[x for a in order for x in self.amounts_of(a)],
                         dates=[x for a in order for x in self.dates_of(a)])
+
+    # -- the per-article records (kg.resolve.tables), saved apart from the rest (kg.pipeline.state)
+    def attach(self, records: Records) -> None:
+        """Read the per-article tables from saved records, an article at a time."""
+        for name in PER_ARTICLE:
+            getattr(self, name).attach(records)
+
+    def reads_records(self) -> bool:
+        """Whether the per-article tables come from saved records (an index loaded from a store)."""
+        return self.names.attached
+
+    def changed_records(self) -> dict[str, dict | None]:
+        """The records set or removed since the last save: article -> {table: value}, None when removed."""
+        arts = set().union(*(getattr(self, name).changed for name in PER_ARTICLE))
+        return {art: {name: getattr(self, name)[art] for name in PER_ARTICLE} if art in self.names else None
+                for art in sorted(arts)}
+
+    def records_saved(self) -> None:
+        for name in PER_ARTICLE:
+            getattr(self, name).changed.clear()
+
+    def keep_records_inline(self) -> None:
+        """Keep every record in the index itself (a store in memory has no folder for them)."""
+        for name in PER_ARTICLE:
+            getattr(self, name).load_all()
 
     def __getstate__(self):
         if self._pending or self._gone or self._dirty or self._was:

@@ -132,3 +132,29 @@ def test_a_build_folded_in_steps_equals_one_fold(tmp_path, monkeypatch):
     steps = GraphStore()
     build(files, steps)
     assert export(steps, "nt") == export(one, "nt")
+
+
+def test_an_ingest_writes_only_the_records_it_changes(tmp_path):
+    """The index keeps one record per article beside the store (kg.resolve.tables): an ingest
+    writes the new article's record and leaves the others as they were (the same files, linked
+    from the generation before), a remove deletes the article's record."""
+    from kg.rdf import layout
+
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    texts = _texts()
+    for n in ("a.txt", "c.txt", "d.txt"):
+        (inbox / n).write_text(texts[n][0], encoding="utf-8")
+
+    def records():
+        folder = store / layout.current_name(store) / "resolution"
+        return {p.stem: p.stat().st_ino for p in folder.glob("*.pickle")}
+
+    api.build([inbox / "a.txt", inbox / "c.txt"], store=store, out=tmp_path / "out")
+    before = records()
+    api.ingest([inbox / "d.txt"], store=store, out=tmp_path / "out", exports=False)
+    after = records()
+    assert len(before) == 2 and set(before) < set(after) and len(after) == 3
+    assert all(after[a] == ino for a, ino in before.items())
+    api.remove(["a.txt"], store=store, out=tmp_path / "out", exports=False)
+    assert len(records()) == 2
