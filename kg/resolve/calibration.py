@@ -20,7 +20,7 @@ PRIOR_WEIGHT = 4
 MEASURED: dict[str, tuple[int, int]] = {
     "ledBy-verb": (66, 122),
     "locatedIn-article-context": (65, 98),
-    "locatedIn-article": (45, 94),
+    "locatedIn-article": (45, 95),
     "partner": (19, 26),
     "locatedIn-name-prefix": (13, 18),
     "ledBy-attribution": (2, 5),
