@@ -264,6 +264,7 @@ def build(paths, store: GraphStore, *, encoding: str | None = None, min_confiden
             if n % REFRESH_EVERY == 0:  # fold what came so far: only the index, not the contributions, stays
                 t = time.perf_counter()
                 index.refresh(_loader(state))
+                state.save_records(index)  # (so per-article records do not pile up in memory)
                 folding += time.perf_counter() - t
     stages["extract"] -= folding
     stages["resolve"] = folding

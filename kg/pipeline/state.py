@@ -208,11 +208,10 @@ class BuildState:
     def _read_record(self, article_id: str) -> dict:
         return pickle.loads((self.folder / RECORDS / f"{article_id}.pickle").read_bytes())
 
-    def save_index(self, index, quads: int) -> None:
-        """Save the index: its per-article records that changed, then the rest."""
+    def save_records(self, index) -> None:
+        """Write the index's per-article records that changed (a refreshed index); it reads them
+        from the folder from then on. Nothing for a store in memory."""
         if self.folder is None:
-            index.keep_records_inline()
-            self._memory[INDEX] = pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL)
             return
         folder = self.folder / RECORDS
         if not index.reads_records():  # a new index: every record is written, none of the old ones kept
@@ -226,7 +225,15 @@ class BuildState:
                 tmp = folder / f".{art}.tmp"
                 tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
                 os.replace(tmp, path)
-        index.records_saved()
+        index.records_saved(Records(self._read_record))
+
+    def save_index(self, index, quads: int) -> None:
+        """Save the index: its per-article records that changed, then the rest."""
+        if self.folder is None:
+            index.keep_records_inline()
+            self._memory[INDEX] = pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL)
+            return
+        self.save_records(index)
         tmp = self.folder / f".{INDEX}.tmp"
         tmp.write_bytes(pickle.dumps((index, quads), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, self.folder / INDEX)

@@ -262,9 +262,10 @@ class ResolutionIndex:
         return {art: {name: getattr(self, name)[art] for name in PER_ARTICLE} if art in self.names else None
                 for art in sorted(arts)}
 
-    def records_saved(self) -> None:
+    def records_saved(self, records: Records) -> None:
+        """The changed records are saved: read them from `records` from now on."""
         for name in PER_ARTICLE:
-            getattr(self, name).changed.clear()
+            getattr(self, name).saved(records)
 
     def keep_records_inline(self) -> None:
         """Keep every record in the index itself (a store in memory has no folder for them)."""

@@ -1,9 +1,11 @@
 """The index's per-article tables (what each article names, its facts, amounts and dates), kept
 one record per article, so that saving or loading the index after `kg ingest` costs what the
 article costs: an index read from a store loads an article's record only when asked for it, and
-a save writes only the records that changed (kg.pipeline.state)."""
+a save writes only the records that changed (kg.pipeline.state). A build saves them as it goes,
+so they do not pile up in memory."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import MutableMapping
 from typing import Callable
 
@@ -11,16 +13,23 @@ PER_ARTICLE = ("names", "facts", "amounts", "dates")  # the ResolutionIndex attr
 
 
 class Records:
-    """The saved records, read on demand through `read(article_id) -> {table: value}`, once each."""
+    """The saved records, read on demand through `read(article_id) -> {table: value}`; the
+    last few read are kept, so the tables of one article cost one read."""
+
+    KEEP = 64
 
     def __init__(self, read: Callable[[str], dict]):
         self._read = read
-        self._cache: dict[str, dict] = {}
+        self._recent: OrderedDict[str, dict] = OrderedDict()
 
     def get(self, art: str) -> dict:
-        if art not in self._cache:
-            self._cache[art] = self._read(art)
-        return self._cache[art]
+        record = self._recent.pop(art, None)
+        if record is None:
+            record = self._read(art)
+        self._recent[art] = record
+        if len(self._recent) > self.KEEP:
+            self._recent.popitem(last=False)
+        return record
 
 
 class ArticleTable(MutableMapping):
@@ -37,6 +46,12 @@ class ArticleTable(MutableMapping):
     def attach(self, records: Records) -> None:
         self._records = records
 
+    def saved(self, records: Records) -> None:
+        """Every value is now a saved record: read it from `records` from now on."""
+        self._data.clear()
+        self.changed.clear()
+        self._records = records
+
     @property
     def attached(self) -> bool:
         return self._records is not None
@@ -46,8 +61,7 @@ class ArticleTable(MutableMapping):
             return self._data[art]
         if art not in self._keys or self._records is None:
             raise KeyError(art)
-        value = self._data[art] = self._records.get(art)[self.name]
-        return value
+        return self._records.get(art)[self.name]  # not kept: memory stays what the changes need
 
     def __setitem__(self, art: str, value) -> None:
         self._data[art] = value
@@ -71,8 +85,7 @@ class ArticleTable(MutableMapping):
     def load_all(self) -> None:
         """Every value in memory and saved with the table from now on (an index kept in memory
         has no records to read them from)."""
-        for art in self._keys:
-            self[art]  # noqa: B018 - loads it
+        self._data = {art: self[art] for art in self._keys}
         self._records, self.inline = None, True
 
     inline = False  # whether pickling keeps the values (else only the keys: the values are records)
