@@ -223,15 +223,20 @@ def test_bringing_in_is_not_leading(s):
     assert given(s, ms, "ledBy-verb") == set()
 
 
+def amounts_in(text: str, script: str) -> list[tuple[str, str]]:
+    """(subject key, value) of each amount extracted from the article text, in `script`."""
+    text = to_traditional(text) if script == "zh-Hant" else text
+    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
+    return [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts]
+
+
 # regression test (bug fixed): the amount after X项目位于Y园区 went to Y, where X is; and after
 # 该项目位于Y, to Y instead of the project named before
 @pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
 @pytest.mark.parametrize("text", ["市南：测试\n青岛海洋数字产业园项目位于青岛高新区，总投资16亿元。\n",
                                   "市南：测试\n青岛海洋数字产业园项目开工。该项目位于青岛高新区，总投资16亿元。\n"])
 def test_amount_is_not_the_place_s(text, script):
-    text = to_traditional(text) if script == "zh-Hant" else text
-    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
-    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("青岛海洋数字产业园项目", "1600000000")]
+    assert amounts_in(text, script) == [("青岛海洋数字产业园项目", "1600000000")]
 
 
 # regression test (bug fixed): a project named as two things joined by 及 (A产业基地及研发中心项目)
@@ -239,9 +244,7 @@ def test_amount_is_not_the_place_s(text, script):
 @pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
 def test_a_project_joined_by_ji_is_one_name(script):
     text = "市南：测试\n星澜新能源产业基地及研发中心项目总投资12亿元。\n"
-    text = to_traditional(text) if script == "zh-Hant" else text
-    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
-    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("星澜新能源产业基地及研发中心项目", "1200000000")]
+    assert amounts_in(text, script) == [("星澜新能源产业基地及研发中心项目", "1200000000")]
 
 
 # regression test (bug fixed): after 总投资X元的, the amount went to the firm that starts the
@@ -249,6 +252,4 @@ def test_a_project_joined_by_ji_is_one_name(script):
 @pytest.mark.parametrize("script", ["zh-Hans", "zh-Hant"])
 def test_amount_goes_to_the_whole_name_after_de(script):
     text = "市南：测试\n总投资50亿元的华远电子年产30万套智能传感器项目开工。\n"
-    text = to_traditional(text) if script == "zh-Hant" else text
-    (ex, _), = extract_source(Source(path="c.txt", name="c.txt", text=text, encoding="utf-8", digest="0" * 12))
-    assert [(a.subject.key, f"{a.value.normalize():f}") for a in ex.amounts] == [("华远电子年产30万套智能传感器项目", "5000000000")]
+    assert amounts_in(text, script) == [("华远电子年产30万套智能传感器项目", "5000000000")]
