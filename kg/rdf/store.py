@@ -190,8 +190,12 @@ class GraphStore:
     rewritten = False  # cleared and written again in this session (then worth compacting)
 
     def clear(self) -> None:
+        """Empty the store, to be written again whole: on disk with bulk loads, as a build does
+        (the generation swap keeps the write atomic; re-resolving a 4,000-article store wrote it
+        in transactions for 19 min, against under 4 min for the build's bulk loads)."""
         self._store.clear()
         self.rewritten = True
+        self.bulk = self.path is not None
 
     def update_graph(self, graph_iri: str, remove: Iterable[tuple[Node, Node, Node]],
                      add: Iterable[tuple[Node, Node, Node]]) -> None:

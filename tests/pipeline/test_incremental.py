@@ -161,3 +161,24 @@ def test_an_ingest_writes_only_the_records_it_changes(tmp_path):
     assert all(after[a] == ino for a, ino in before.items())
     api.remove(["a.txt"], store=store, out=tmp_path / "out", exports=False)
     assert len(records()) == 2
+
+
+def test_an_index_from_another_version_is_rebuilt_whole(tmp_path):
+    """A regression: a store whose index is missing or from an older qdkg is re-resolved whole by
+    its next write, and that write (a whole store again) loads in bulk like a build."""
+    from kg.rdf import layout
+
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    texts = _texts()
+    for n in ("a.txt", "c.txt", "d.txt"):
+        (inbox / n).write_text(texts[n][0], encoding="utf-8")
+    api.build([inbox / "a.txt", inbox / "c.txt"], store=store, out=tmp_path / "out")
+    (store / layout.current_name(store) / "resolution.pickle").unlink()
+    report = api.ingest([inbox / "d.txt"], store=store, out=tmp_path / "out", exports=False).report
+    assert report.whole
+    present = {n: (inbox / n).read_text(encoding="utf-8") for n in ("a.txt", "c.txt", "d.txt")}
+    assert api.export("nt", store=store) == _fresh_export(tmp_path / "fresh", present)
+    on_disk = GraphStore(tmp_path / "other")
+    on_disk.clear()
+    assert on_disk.bulk and not GraphStore().bulk
