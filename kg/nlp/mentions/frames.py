@@ -207,11 +207,14 @@ def trigger_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
     return out
 
 
+LIST_END_RE = re.compile(r"[，,。；;：:（(]|等")  # where a list after a verb ends
+
+
 def _introduced_list(s: str, tokens: list[Token], at: int, seg: Segmenter, verb: str) -> list[Span]:
     """The members of a list right after 引进/引入 that ends with its clause: 引进了A、B、C，…
     (a list closed by 等 is list_spans'). Every member must look like a name, or none is taken."""
     a = at + 1 if s.startswith("了", at) else at
-    end = re.compile(r"[，,。；;：:（(]|等").search(s, a)
+    end = LIST_END_RE.search(s, a)
     chunk = s[a:end.start() if end else len(s)]
     if "、" not in chunk or (end and end.group() == "等"):
         return []

@@ -107,28 +107,23 @@ def _step_by_pos(tokens: list[Token], i: int, first: int, seg: Segmenter) -> int
     return i - 1
 
 
-def _joined_project(s: str, tokens: list[Token], a: int, seg: Segmenter) -> int:
-    """The first token of a project named as two things joined by 及 (A产业基地及研发中心项目,
-    A热管理系统及铝箱体生产项目): 项目 covers both halves unless the first is a project itself."""
-    if a < 2 or tokens[a - 1].word != "及":
-        return a
-    b = _walk_left(s, tokens, a - 1, seg)
-    if b >= a - 1 or s[tokens[b].start:tokens[a - 1].start].endswith("项目"):
-        return a
-    return b
-
-
-def _capacity_joined(s: str, tokens: list[Token], a: int, seg: Segmenter) -> int:
-    """The first token of a project whose name joins two products after one capacity phrase
-    (A电子年产30万套传感器与储能设备生产基地, A精工年产50条生产线及800台机床项目): there 与/及/和
-    join products, not names."""
+def _joined_name(s: str, tokens: list[Token], a: int, seg: Segmenter, suffix: str) -> int:
+    """The first token of a name whose head covers two things joined by a conjunction before
+    token `a`: a project named A产业基地及研发中心项目 (项目 covers both halves unless the first is
+    a project itself), or two products after one capacity phrase (A电子年产30万套传感器与储能设备
+    生产基地, A精工年产50条生产线及800台机床项目), where 与/及/和 join products, not names."""
     j = a - 1
     while j >= 0 and a - j <= 3 and (tokens[j].pos in ("m", "q") or tokens[j].word.isdigit()):
         j -= 1  # the second product's own count (800台)
     if j < 1 or tokens[j].word not in ("与", "及", "和"):
         return a
     b = _walk_left(s, tokens, j, seg)
-    return b if any(t.word in CAPACITY_WORDS for t in tokens[b:j]) else a
+    if b >= j:
+        return a
+    if any(t.word in CAPACITY_WORDS for t in tokens[b:j]):
+        return b
+    joined_project = suffix == "项目" and j == a - 1 and tokens[j].word == "及"
+    return b if joined_project and not s[tokens[b].start:tokens[j].start].endswith("项目") else a
 
 
 def unknown_word(t: Token, seg: Segmenter) -> bool:
@@ -223,9 +218,7 @@ def suffix_spans(s: str, tokens: list[Token], seg: Segmenter) -> list[Span]:
         suffix = m.group()  # the longest suffix starting here (SUFFIX_RE tries longer ones first)
         first = token_at(tokens, m.start())  # the head's token, which may start before the suffix (国际博览|中心)
         a = _walk_left(s, tokens, first, seg)
-        if suffix == "项目":
-            a = _joined_project(s, tokens, a, seg)
-        a = _capacity_joined(s, tokens, a, seg)
+        a = _joined_name(s, tokens, a, seg, suffix)
         # the suffix token itself may be a longer word ending in the suffix
         a = _trim_generic_left(s, tokens, a, first + 1)
         start = tokens[a].start if a <= first else tokens[first].start
